@@ -118,7 +118,7 @@ export function logEmissionRow(cp: CompiledHmm, obs: Float64Array, t: number, ou
 /**
  * Emission likelihoods for every row, each row rescaled by its maximum so nothing underflows:
  * B[t,k] = exp(logN_k(o_t) − off[t]) with off[t] = max_k logN_k(o_t). Missing rows get B = 1 and
- * off = 0 (the observation is marginalised out). Returns whether any row was missing.
+ * off = 0 (the observation is marginalised out), and are flagged in `missing`.
  */
 export function emissionMatrix(cp: CompiledHmm, obs: Float64Array, n: number, B: Float64Array, off: Float64Array, missing: Uint8Array): void {
   const { K, d } = cp
