@@ -1,0 +1,5 @@
+export { ingestCsv } from './ingestCsv.ts'
+export { resolveIngestOptions, type ResolvedIngestOptions } from './options.ts'
+export { parseDecimal } from './parseNumber.ts'
+export { parseIso, parseEpoch, EPOCH_UNITS, type EpochUnit } from './parseTimestamp.ts'
+export { BAR_FIELDS, type BarField, type IngestOptions, type IngestResult, type IngestStats, type ProgressFn } from './types.ts'
