@@ -1,0 +1,7 @@
+export { validateBars, type ValidateOptions, type ValidationReport, type CheckReport, type ParsedInput } from './validateBars.ts'
+export { summarizeReport } from './summarize.ts'
+export { loadValidatedBars } from './loadValidated.ts'
+export { resolvePolicies, type ValidationConfig, type CheckPolicies } from './policy.ts'
+export { CHECK_NAMES, POLICIES, formatFinding, type CheckName, type Policy, type Finding } from './findings.ts'
+export { DEFAULT_JUMP, type JumpOptions } from './jumpCheck.ts'
+export type { GapStats } from './sequenceChecks.ts'
