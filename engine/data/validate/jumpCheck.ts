@@ -6,7 +6,7 @@ export interface JumpOptions {
   threshold: number
   /** trailing non-zero moves the median is taken over; default 512 */
   window: number
-  /** the median is refreshed every `refresh` moves (keeps the check O(n)); default 128 */
+  /** the median is refreshed every `refresh` moves (keeps the check O(n)); default 256 */
   refresh: number
   /** no flags until this many moves have been seen; default 64 */
   minObs: number
@@ -19,7 +19,7 @@ export interface JumpOptions {
  * error worth stopping for is far larger: a decimal shift (×10) is a log move of 2.3, thousands of
  * times a 1-minute median of ~5e-4.
  */
-export const DEFAULT_JUMP: JumpOptions = { threshold: 150, window: 512, refresh: 128, minObs: 64 }
+export const DEFAULT_JUMP: JumpOptions = { threshold: 150, window: 512, refresh: 256, minObs: 64 }
 
 /** k-th smallest of a[0, n) in place (Hoare quickselect). */
 function select(a: Float64Array, n: number, k: number): number {
@@ -67,20 +67,32 @@ export function runJumps(c: CheckContext, order: Int32Array, o: JumpOptions): vo
   const { bars: b, keep, file, barMs, tickSize } = c
   const log = c.logs.outsized_jump
   const drop = c.policies.outsized_jump === 'drop'
+  // Rings hold price ratios max(hi/pc, pc/lo) ≥ 1 rather than log moves: log is monotone, so the
+  // median ratio gives the same scale and the hot loop needs no transcendental call.
   const ring = new Float64Array(o.window)
+  const slowRing = new Float64Array(o.window)
   const scratch = new Float64Array(o.window)
+  const SLOW_EVERY = 16
   let filled = 0
   let head = 0
-  let sinceRefresh = 0
-  let scale = NaN
-  const SLOW_EVERY = 16
-  const slowRing = new Float64Array(o.window)
   let slowFilled = 0
   let slowHead = 0
   let added = 0
+  let sinceRefresh = 0
+  let refreshes = 0
+  let fastScale = 0
   let slowScale = 0
+  let lastPc = NaN
+  let s = NaN
+  let upFactor = Infinity
   let prev = -1
   const { ts, high, low, close } = b
+  const refreshBounds = (pc: number) => {
+    const floor = tickSize !== null ? tickSize / pc : 0
+    s = Math.max(fastScale, slowScale / 4, floor)
+    upFactor = Math.exp(o.threshold * s)
+    lastPc = pc
+  }
   for (let k = 0; k < order.length; k++) {
     const i = order[k]
     if (!keep[i]) continue
@@ -95,21 +107,21 @@ export function runJumps(c: CheckContext, order: Int32Array, o: JumpOptions): vo
     }
     const pc = close[prev]
     const steps = (ts[i] - ts[prev]) / barMs
-    const allowance = steps > 1 ? Math.sqrt(steps) : 1
     const hi = h > cl ? h : cl
     const lo = l < cl ? l : cl
+    const up = hi / pc
+    const down = pc / lo
+    let ratio = up > down ? up : down
+    if (steps > 1) ratio = Math.pow(ratio, 1 / Math.sqrt(steps))
     if (filled >= o.minObs) {
-      const floor = tickSize !== null ? tickSize / pc : 0
-      const slowFloor = slowScale / 4
-      const s = Math.max(scale, floor, slowFloor)
-      const lim = o.threshold * s * allowance
-      if (hi > pc * Math.exp(lim) || lo < pc * Math.exp(-lim)) {
+      // the one-tick floor depends on price; re-derive the bound when price drifts by 1 %
+      if (!(Math.abs(pc - lastPc) < 0.01 * lastPc)) refreshBounds(pc)
+      if (ratio > upFactor) {
         if (log.hit()) {
-          const up = Math.log(hi / pc)
-          const down = -Math.log(lo / pc)
-          const m = up > down ? up : down
+          const m = Math.log(up > down ? up : down)
           const x = up > down ? hi : lo
           const col = x === cl ? 'close' : up > down ? 'high' : 'low'
+          const allowance = steps > 1 ? Math.sqrt(steps) : 1
           log.keep({
             file,
             line: lineOf(c, i),
@@ -124,26 +136,25 @@ export function runJumps(c: CheckContext, order: Int32Array, o: JumpOptions): vo
         }
       }
     }
-    const up = hi / pc
-    const down = pc / lo
-    const a = Math.log(up > down ? up : down) / allowance
-    if (a > 0 && a < Infinity) {
-      ring[head] = a
+    if (ratio > 1 && ratio < Infinity) {
+      ring[head] = ratio
       head = head + 1 === o.window ? 0 : head + 1
       if (filled < o.window) filled++
       if (++added % SLOW_EVERY === 0) {
-        slowRing[slowHead] = a
+        slowRing[slowHead] = ratio
         slowHead = slowHead + 1 === o.window ? 0 : slowHead + 1
         if (slowFilled < o.window) slowFilled++
       }
       if (++sinceRefresh >= o.refresh || filled === o.minObs) {
         sinceRefresh = 0
         scratch.set(ring.subarray(0, filled))
-        scale = select(scratch, filled, filled >> 1)
-        if (slowFilled > 0) {
+        fastScale = Math.log(select(scratch, filled, filled >> 1))
+        // the slow ring turns over 16× slower, so it is re-ranked 8× less often
+        if (slowFilled > 0 && refreshes++ % 8 === 0) {
           scratch.set(slowRing.subarray(0, slowFilled))
-          slowScale = select(scratch, slowFilled, slowFilled >> 1)
+          slowScale = Math.log(select(scratch, slowFilled, slowFilled >> 1))
         }
+        refreshBounds(close[i])
       }
     }
     prev = i
