@@ -1,6 +1,7 @@
 // Public surface of the feature library. Plug-in feature files (e.g. mtf.ts) register themselves
 // on import; import them here so that every consumer sees them.
 import './builtinFeatures.ts'
+import './mtf.ts'
 
 export { computeFeatures } from './computeFeatures.ts'
 export type { ComputeFeaturesOptions, FeatureMatrixColumns } from './computeFeatures.ts'

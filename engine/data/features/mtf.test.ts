@@ -7,6 +7,7 @@ import { createRng } from '../rng.ts'
 import { resampleBars } from '../resample/resample.ts'
 import { syntheticMinuteBars } from '../resample/syntheticMinuteBars.ts'
 import { wilderAtr } from './atr.ts'
+import { computeFeatures, listFeatures, resolveFeatures } from './index.ts'
 import { mtfColumnNames, mtfFeatures, type MtfSpec } from './mtf.ts'
 
 const u = (s: string) => Date.parse(s)
@@ -179,4 +180,46 @@ test('spec errors name the path, the bad value and the valid choices', () => {
   fails({ tf: '1h', features: [] }, 'E_PARAM', /give at least one/)
   fails({ tf: 'hourly', features: ['rsi'] }, 'E_BAR_SIZE', /invalid bar size 'hourly' at features\.mtf\.tf/)
   fails({ tf: '45m', features: ['rsi'], baseBarMs: 3_600_000 }, 'E_BAR_SIZE', /cannot resample 1h bars to 45m at features\.mtf\.tf.*valid: 1h, 4h, 1d/)
+})
+
+test('registry: mtf_* features compute through computeFeatures with the calendar in the context', () => {
+  const cal = es()
+  const bars = syntheticMinuteBars({ startMs: u('2013-10-10T15:00Z'), count: 3000, rng: createRng(10), calendar: cal, gapProb: 0.02 })
+  const config = [
+    { name: 'mtf_logret', tf: '15m', lags: 2 },
+    { name: 'mtf_rv', tf: '1h', window: 5 },
+    { name: 'mtf_rsi', tf: '1h', period: 5 },
+    { name: 'mtf_natr', tf: '4h', period: 3 },
+    { name: 'mtf_range_pos', tf: '1h' },
+    'logret',
+  ]
+  const out = computeFeatures(bars, config, { timeZone: 'America/Chicago', context: { calendar: cal, barMs: M } })
+  const direct = [
+    mtfFeatures(bars, cal, { tf: '15m', features: [{ name: 'logret', lags: 2 }] }),
+    mtfFeatures(bars, cal, { tf: '1h', features: [{ name: 'rv', window: 5 }, { name: 'rsi', period: 5 }] }),
+    mtfFeatures(bars, cal, { tf: '4h', features: [{ name: 'natr', period: 3 }] }),
+    mtfFeatures(bars, cal, { tf: '1h', features: ['range_pos'] }),
+  ]
+  const names = direct.flatMap((d) => d.names)
+  const cols = direct.flatMap((d) => d.columns)
+  assert.deepEqual(out.names.slice(0, names.length), names)
+  cols.forEach((c, k) => assert.deepEqual(out.columns[k], c, names[k]))
+  const listed = listFeatures().map((f) => f.name)
+  for (const n of ['mtf_logret', 'mtf_rv', 'mtf_rsi', 'mtf_natr', 'mtf_range_pos']) assert.ok(listed.includes(n), n)
+  assert.throws(() => computeFeatures(bars, ['mtf_rsi'], {}), (e: unknown) => e instanceof FactoryError && e.code === 'E_CONFIG' && /'mtf_rsi' needs the instrument's session calendar/.test(e.message))
+  assert.throws(() => resolveFeatures([{ name: 'mtf_rsi', tf: '2x' }]), (e: unknown) => e instanceof FactoryError && e.code === 'E_BAR_SIZE' && /'2x' at features\[0\]\.tf/.test(e.message))
+})
+
+test('registry warm-up is exact on clean 1m bars starting at a bucket start (24x7)', () => {
+  const bars = syntheticMinuteBars({ startMs: u('2025-03-01T00:00Z'), count: 2000, rng: createRng(12) })
+  const config = [{ name: 'mtf_logret', tf: '15m', lags: 2 }, { name: 'mtf_rv', tf: '15m', window: 4 }, { name: 'mtf_rsi', tf: '5m', period: 6 }, { name: 'mtf_natr', tf: '1h', period: 3 }, { name: 'mtf_range_pos', tf: '30m' }]
+  const out = computeFeatures(bars, config, { context: { calendar: btc(), barMs: M } })
+  const ws = resolveFeatures(config).map((f) => f.warmup)
+  assert.deepEqual(ws, [3 * 15 - 1, 5 * 15 - 1, 7 * 5 - 1, 3 * 60 - 1, 30 - 1])
+  let k = 0
+  resolveFeatures(config).forEach((f, i) => {
+    const cols = f.columns.map(() => out.columns[k++])
+    assert.ok(cols.some((c) => Number.isNaN(c[ws[i] - 1])), `${f.name}: a column is still NaN one row before the warm-up`)
+    assert.ok(cols.every((c) => Number.isFinite(c[ws[i]])), `${f.name}: every column defined at the warm-up row`)
+  })
 })

@@ -3,7 +3,9 @@ import { formatBarSize, parseBarSize, type Bars } from '../bars.ts'
 import type { SessionCalendar } from '../calendar/sessionCalendar.ts'
 import { asOfIndex, gatherAsOf } from '../resample/asof.ts'
 import { resampleBars, type OffSessionPolicy, type ResampledBars } from '../resample/resample.ts'
-import { wilderAtr } from './atr.ts'
+import { registerFeature, type FeatureContext, type IntParam, type ParamSpec, type Params, type StringParam } from './featureDefs.ts'
+import { wilderRsi } from './rsi.ts'
+import { normalisedAtr, realisedVol } from './volatility.ts'
 
 /**
  * Multi-timeframe (MTF) features: indicators computed on a higher-timeframe (HTF) resample of the
@@ -29,9 +31,9 @@ export type MtfFeatureRequest =
   | MtfFeatureName
   /** HTF log returns of the last `lags` closed HTF bars: lag1 = the most recently closed bar */
   | { name: 'logret'; lags?: number }
-  /** sample std (ddof 1) of the last `window` HTF 1-bar log returns */
+  /** sample std (ddof 1) of the last `window` HTF 1-bar log returns (volatility.ts realisedVol) */
   | { name: 'rv'; window?: number }
-  /** Wilder RSI (0–100) of HTF closes */
+  /** Wilder RSI (0–100) of HTF closes (rsi.ts) */
   | { name: 'rsi'; period?: number }
   /** Wilder ATR of the HTF bars divided by the HTF close */
   | { name: 'natr'; period?: number }
@@ -124,47 +126,6 @@ function htfLogRetLag(c: Float64Array, lag: number): Float64Array {
   return out
 }
 
-/** Sample std of the last `w` HTF 1-bar log returns; direct sums per bar, HTF series are short. */
-function htfRealisedVol(c: Float64Array, w: number): Float64Array {
-  const m = c.length
-  const out = new Float64Array(m).fill(NaN)
-  const r = htfLogRetLag(c, 1)
-  for (let j = w; j < m; j++) {
-    let s = 0
-    for (let k = j - w + 1; k <= j; k++) s += r[k]
-    const mean = s / w
-    let ss = 0
-    for (let k = j - w + 1; k <= j; k++) ss += (r[k] - mean) * (r[k] - mean)
-    out[j] = Math.sqrt(ss / (w - 1))
-  }
-  return out
-}
-
-/** Wilder RSI (SMA seed of the first `period` changes, then 1/period smoothing); flat → 50. */
-function htfRsi(c: Float64Array, period: number): Float64Array {
-  const m = c.length
-  const out = new Float64Array(m).fill(NaN)
-  if (m <= period) return out
-  const rsi = (g: number, l: number) => (l === 0 ? (g === 0 ? 50 : 100) : 100 - 100 / (1 + g / l))
-  let gain = 0
-  let loss = 0
-  for (let j = 1; j <= period; j++) {
-    const d = c[j] - c[j - 1]
-    if (d > 0) gain += d
-    else loss -= d
-  }
-  gain /= period
-  loss /= period
-  out[period] = rsi(gain, loss)
-  for (let j = period + 1; j < m; j++) {
-    const d = c[j] - c[j - 1]
-    gain = (gain * (period - 1) + (d > 0 ? d : 0)) / period
-    loss = (loss * (period - 1) + (d < 0 ? -d : 0)) / period
-    out[j] = rsi(gain, loss)
-  }
-  return out
-}
-
 function rangePosition(close: Float64Array, htf: ResampledBars, idx: Int32Array): Float64Array {
   const n = close.length
   const out = new Float64Array(n)
@@ -182,8 +143,7 @@ function rangePosition(close: Float64Array, htf: ResampledBars, idx: Int32Array)
 
 /**
  * Resample `bars` to `spec.tf` on the session calendar, compute the requested indicators on the HTF
- * series and map them back by the closed-bar rule above. O(n) in base bars (plus O(m·window) for
- * rv on the m HTF bars).
+ * series and map them back by the closed-bar rule above. O(n) in base bars.
  */
 export function mtfFeatures(bars: Bars, calendar: SessionCalendar, spec: MtfSpec, path = 'features.mtf'): MtfResult {
   const { tfMs, baseBarMs, tfName, feats } = resolveSpec(spec, path)
@@ -198,17 +158,14 @@ export function mtfFeatures(bars: Bars, calendar: SessionCalendar, spec: MtfSpec
         for (let lag = 1; lag <= f.n; lag++) columns.push(gatherAsOf(idx, htfLogRetLag(htf.close, lag)))
         break
       case 'rv':
-        columns.push(gatherAsOf(idx, htfRealisedVol(htf.close, f.n)))
+        columns.push(gatherAsOf(idx, realisedVol(htf.close, f.n)))
         break
       case 'rsi':
-        columns.push(gatherAsOf(idx, htfRsi(htf.close, f.n)))
+        columns.push(gatherAsOf(idx, wilderRsi(htf.close, f.n)))
         break
-      case 'natr': {
-        const atr = wilderAtr(htf.high, htf.low, htf.close, f.n)
-        for (let j = 0; j < atr.length; j++) atr[j] /= htf.close[j]
-        columns.push(gatherAsOf(idx, atr))
+      case 'natr':
+        columns.push(gatherAsOf(idx, normalisedAtr(htf.high, htf.low, htf.close, f.n)))
         break
-      }
       case 'range_pos':
         columns.push(rangePosition(bars.close, htf, idx))
         break
@@ -216,3 +173,67 @@ export function mtfFeatures(bars: Bars, calendar: SessionCalendar, spec: MtfSpec
   }
   return { names, columns, htf, htfIndex: idx }
 }
+
+// Registration with the feature registry: one entry per MTF indicator so a config can mix them
+// (`{ name: mtf_rsi, tf: 1h, period: 14 }`). The calendar and the base bar size come from the
+// feature context (`context: { calendar, barMs }` in computeFeatures): buckets must follow the
+// instrument's sessions, so a missing calendar is an error rather than a guess.
+
+const tfParam: StringParam = {
+  kind: 'string',
+  default: '1h',
+  description: 'higher timeframe (5m, 15m, 30m, 1h, 4h, 1d), a multiple of the base bar size',
+  check: (v, path) => void parseBarSize(v, path),
+}
+
+function contextOf(ctx: FeatureContext, name: string): { calendar: SessionCalendar; baseBarMs: number } {
+  const cal = ctx.calendar as SessionCalendar | undefined
+  if (!cal || typeof cal.bucket !== 'function' || typeof cal.segment !== 'function') {
+    throw new FactoryError('E_CONFIG', `feature '${name}' needs the instrument's session calendar in the feature context (computeFeatures option context.calendar); got ${cal === undefined ? 'none' : typeof cal}`, {
+      path: 'context.calendar',
+      value: cal === undefined ? null : typeof cal,
+    })
+  }
+  const barMs = ctx.barMs ?? 60_000
+  if (typeof barMs !== 'number') {
+    throw new FactoryError('E_CONFIG', `feature '${name}' needs context.barMs as milliseconds; got ${JSON.stringify(barMs)}`, { path: 'context.barMs', value: barMs })
+  }
+  return { calendar: cal, baseBarMs: barMs }
+}
+
+/**
+ * Rows before the first defined value on clean 1-minute bars starting at a bucket start: `htfBars`
+ * closed HTF bars take htfBars · (tf / 1m) base bars. A coarser base bar or buckets cut by closures
+ * only shorten it, so this bounds the warm-up from above.
+ */
+function mtfWarmup(tf: string, htfBars: number): number {
+  return htfBars * Math.round(parseBarSize(tf) / 60_000) - 1
+}
+
+function registerMtf<P extends Params & { tf: string }>(
+  name: MtfFeatureName,
+  description: string,
+  params: Record<string, ParamSpec>,
+  request: (p: P) => MtfFeatureRequest,
+  htfBarsNeeded: (p: P) => number,
+): void {
+  registerFeature<P>({
+    name: `mtf_${name}`,
+    description: `${description}, of the last closed bar of timeframe tf (a bar is used only after its session bucket has closed)`,
+    params: { tf: tfParam, ...params },
+    columns: (p) => mtfColumnNames({ tf: p.tf, features: [request(p)] }),
+    warmup: (p) => mtfWarmup(p.tf, htfBarsNeeded(p)),
+    compute: (bars, p, ctx) => {
+      const { calendar, baseBarMs } = contextOf(ctx, `mtf_${name}`)
+      return mtfFeatures(bars, calendar, { tf: p.tf, features: [request(p)], baseBarMs }).columns
+    },
+  })
+}
+
+const int = (def: number, min: number, max: number, description: string): IntParam => ({ kind: 'int', default: def, min, max, description })
+
+registerMtf<{ tf: string; lags: number }>('logret', 'HTF log returns at lags 1..lags', { lags: int(3, 1, 100, 'number of HTF lags') }, (p) => ({ name: 'logret', lags: p.lags }), (p) => p.lags + 1)
+registerMtf<{ tf: string; window: number }>('rv', 'HTF realised volatility (sample std of HTF log returns)', { window: int(20, 2, 1000, 'window in HTF bars') }, (p) => ({ name: 'rv', window: p.window }), (p) => p.window + 1)
+registerMtf<{ tf: string; period: number }>('rsi', 'HTF Wilder RSI (0–100)', { period: int(14, 2, 1000, 'smoothing period in HTF bars') }, (p) => ({ name: 'rsi', period: p.period }), (p) => p.period + 1)
+registerMtf<{ tf: string; period: number }>('natr', 'HTF Wilder ATR / HTF close', { period: int(14, 2, 1000, 'smoothing period in HTF bars') }, (p) => ({ name: 'natr', period: p.period }), (p) => p.period)
+registerMtf<{ tf: string }>('range_pos', 'position of the base close within the HTF high–low range', {}, () => 'range_pos', () => 1)
