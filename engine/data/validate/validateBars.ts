@@ -73,6 +73,13 @@ function inferBarMs(ts: Float64Array): number {
  * time order with a report. One O(n) pass per check family: row checks, order, duplicates, gaps,
  * jumps. Throws E_VALIDATION, after all checks have run so the message can list every raising check,
  * when any check whose policy is raise found something; nothing downstream (writers included) runs.
+ *
+ * Policy notes: an `unparseable` row has no values to keep, so under warn it is reported and, like
+ * drop, absent from the bars. `unsorted: warn` keeps the rows and returns them in time order.
+ * `duplicate_timestamp: warn` keeps both rows (later stages that need unique stamps will refuse).
+ * `gaps` is raise or warn only: there is no row to drop. Checks run in this order, each on the rows
+ * the earlier ones kept: row checks → unsorted → duplicates → gaps → jumps; so a row dropped early
+ * can leave a hole that `gaps` then reports.
  */
 export function validateBars(parsed: ParsedInput | Bars, opts: ValidateOptions = {}): { bars: Bars; report: ValidationReport } {
   const t0 = performance.now()
