@@ -163,3 +163,22 @@ test('bad parameters and non-finite prices are E_PARAM / E_NAN_INPUT naming the 
   b.low[17] = NaN
   assert.throws(() => tripleBarrierLabels(b, spec(), 0.25), isErr('E_NAN_INPUT', /row 17 column 'low'/))
 })
+
+test('worst case at scale: 525,600 bars, H = 240, no barrier ever touched', (t) => {
+  const n = 525_600
+  const b = randomWalkBars(n, 42)
+  const t0 = performance.now()
+  const r = tripleBarrierLabels(b, spec({ k_up: 1e6, k_down: 1e6, horizon: 240, cost_ticks: 1 }), 0.25)
+  const ms = performance.now() - t0
+  // a measurement, not a timed assertion: the benchmark script reports throughput
+  t.diagnostic(`${ms.toFixed(0)} ms, ${(n / ms / 1000).toFixed(2)} M bars/s`)
+  let valid = 0
+  for (let i = 0; i < n; i++) {
+    if (!r.valid[i]) continue
+    valid++
+    if (r.label[i] !== 0 || r.touchOffset[i] !== 240 || r.labelEnd[i] !== i + 240) assert.fail(`row ${i}`)
+  }
+  assert.equal(valid, n - 13 - 240)
+  assert.equal(r.valid[n - 241], 1)
+  assert.equal(r.valid[n - 240], 0)
+})
