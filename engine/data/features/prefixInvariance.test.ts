@@ -6,6 +6,7 @@ import { getFeature, listFeatures } from './featureDefs.ts'
 import type { Params } from './featureDefs.ts'
 import { FEATURE_SETS, resolveFeatures } from './featureSets.ts'
 import { syntheticBars } from './syntheticBars.ts'
+import { resolveInstrument } from '../calendar/instruments.ts'
 
 // The leakage battery. It walks the registry (listFeatures) with default parameters and every entry
 // of the `full` set, so a newly registered feature is covered without touching this file.
@@ -19,8 +20,6 @@ interface Case {
 function cases(): Case[] {
   const out: Case[] = []
   for (const info of listFeatures()) {
-    // plug-ins that need context beyond bars + time zone (e.g. a session calendar) have their own battery
-    if (info.name.startsWith('mtf')) continue
     out.push({ label: `${info.name} (defaults)`, name: info.name, params: resolveFeatures([info.name])[0].params })
   }
   for (const f of resolveFeatures({ set: 'full' })) out.push({ label: `${f.name} (full: ${f.columns.join(',')})`, name: f.name, params: f.params })
@@ -28,7 +27,9 @@ function cases(): Case[] {
 }
 
 const N = 1200
-const CTX = { timeZone: 'America/Chicago' }
+// A 24×7 session calendar so that the multi-timeframe plug-ins accept the randomly gapped timestamps
+// of the perturbed tails (their CME-calendar leakage tests live in mtf.test.ts).
+const CTX = { timeZone: 'America/Chicago', calendar: resolveInstrument('BTCUSDT').sessionCalendar, barMs: 60_000 }
 
 /** Copy of `b` with every row after `t` replaced by random (but valid) OHLCV and later timestamps. */
 function perturbAfter(b: Bars, t: number, seed: number): Bars {
