@@ -39,3 +39,59 @@ test('bad option values name the option and the value', async () => {
   assert.equal(x.code, 2)
   assert.match(x.err, /--bogus/)
 })
+
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+const ES = 'data/samples/es_z13_1m_2013-10_2013-12.csv.gz'
+const GC = 'data/samples/gc_z13_1m_2013-10.csv.gz'
+
+test('data inspect reports the ES sample with gaps as warnings', async () => {
+  const r = await run(['data', 'inspect', ES, '--instrument', 'ES', '--json'])
+  assert.equal(r.code, 0, r.out)
+  const j = JSON.parse(r.out)
+  assert.equal(j.summary.bars, 16673)
+  assert.equal(j.summary.first, '2013-10-06T22:00:00Z')
+  assert.equal(j.report.checks.duplicate_timestamp.count, 0)
+  assert.equal(j.report.checks.high_below_low.count, 0)
+  assert.ok(j.report.checks.gaps.count > 400)
+})
+
+test('data synth → labels round trip writes timestamp,label,touch_offset', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'factory-cli-'))
+  const synth = join(dir, 'rw.csv.gz')
+  const s = await run(['data', 'synth', '--kind', 'random_walk', '--bars', '3000', '--seed', '5', '--out', synth, '--json'])
+  assert.equal(s.code, 0, s.out)
+  const out = join(dir, 'labels.csv')
+  const l = await run(['labels', synth, '--instrument', 'BTCUSDT', '--horizon', '20', '--cost-ticks', '1', '--out', out, '--json'])
+  assert.equal(l.code, 0, l.out)
+  const j = JSON.parse(l.out)
+  const lines = readFileSync(out, 'utf8').trim().split('\n')
+  assert.equal(lines[0], 'timestamp,label,touch_offset')
+  assert.equal(lines.length - 1, j.counts.valid)
+  for (const line of lines.slice(1, 200)) {
+    const [ts, lab, off] = line.split(',')
+    assert.match(ts, /^\d{4}-\d\d-\d\dT\d\d:\d\d:00Z$/)
+    assert.ok(['-1', '0', '1'].includes(lab))
+    assert.ok(Number(off) >= 1 && Number(off) <= 20)
+  }
+})
+
+test('labels refuses bad data before writing anything', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'factory-cli-'))
+  const bad = join(dir, 'bad.csv')
+  writeFileSync(bad, 'timestamp,open,high,low,close,volume\n2024-01-02T00:00:00Z,10,11,9,10,5\n2024-01-02T00:01:00Z,10,9,11,10,5\n')
+  const out = join(dir, 'out.csv')
+  const r = await run(['labels', bad, '--instrument', 'BTCUSDT', '--out', out, '--json'])
+  assert.equal(r.code, 1)
+  const e = JSON.parse(r.out).error
+  assert.equal(e.code, 'E_VALIDATION')
+  assert.match(e.message, /bad\.csv:3/)
+  assert.equal(existsSync(out), false)
+  assert.deepEqual(readdirSync(dir).sort(), ['bad.csv'])
+  // gaps raise by default on real futures data, and the message says how to proceed
+  const g = await run(['labels', GC, '--instrument', 'GC'])
+  assert.equal(g.code, 1)
+  assert.match(g.err, /gaps: 128 gaps/)
+})

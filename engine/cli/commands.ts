@@ -1,5 +1,8 @@
 import type { Command } from './command.ts'
+import { dataInspectCommand } from './dataInspect.ts'
+import { dataSynthCommand } from './dataSynth.ts'
+import { labelsCommand } from './labels.ts'
 import { splitsCommand } from './splits.ts'
 
 /** Every CLI verb, in help order. A verb is one file in engine/cli/. */
-export const COMMANDS: Command[] = [splitsCommand]
+export const COMMANDS: Command[] = [dataInspectCommand, dataSynthCommand, labelsCommand, splitsCommand]
