@@ -29,6 +29,7 @@ export const ERROR_CODES = {
   E_NOT_FITTED: 'component used before fit',
   E_INCOMPATIBLE: 'pipeline parts do not fit together',
   E_STORE: 'run store error',
+  E_INTERRUPTED: 'run interrupted (its process ended before the run finished)',
   E_REGISTRY: 'a plug-in registration is invalid (duplicate name or malformed spec)',
   E_CANCELLED: 'cancelled',
   E_IO: 'could not write output',
