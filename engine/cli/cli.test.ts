@@ -95,3 +95,21 @@ test('labels refuses bad data before writing anything', async () => {
   assert.equal(g.code, 1)
   assert.match(g.err, /gaps: 128 gaps/)
 })
+
+test('data stage on the ES sample: folds audited, features exported atomically', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'factory-cli-'))
+  const out = join(dir, 'es.csv')
+  const r = await run(['data', 'stage', ES, '--instrument', 'ES', '--policy', 'gaps=warn', '--features', 'minimal', '--out', out, '--json'])
+  assert.equal(r.code, 0, r.out)
+  const j = JSON.parse(r.out)
+  assert.equal(j.audit.ok, true)
+  assert.equal(j.splits.folds.length, 5)
+  assert.ok(j.regimes.fittedOn.end <= j.splits.finalTest.start, 'regimes never see the final test span')
+  const lines = readFileSync(out, 'utf8').trim().split('\n')
+  assert.equal(lines.length, 16674)
+  assert.deepEqual(lines[0].split(',').slice(-4), ['label', 'label_end', 'forward_return', 'regime_score'])
+  // a config typo fails before the file is read, naming its path
+  const bad = await run(['data', 'stage', ES, '--instrument', 'ES', '--features', 'fancy', '--json'])
+  assert.equal(bad.code, 1)
+  assert.match(JSON.parse(bad.out).error.message, /fancy/)
+})

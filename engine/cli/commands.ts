@@ -1,8 +1,9 @@
 import type { Command } from './command.ts'
 import { dataInspectCommand } from './dataInspect.ts'
+import { dataStageCommand } from './dataStage.ts'
 import { dataSynthCommand } from './dataSynth.ts'
 import { labelsCommand } from './labels.ts'
 import { splitsCommand } from './splits.ts'
 
 /** Every CLI verb, in help order. A verb is one file in engine/cli/. */
-export const COMMANDS: Command[] = [dataInspectCommand, dataSynthCommand, labelsCommand, splitsCommand]
+export const COMMANDS: Command[] = [dataInspectCommand, dataStageCommand, dataSynthCommand, labelsCommand, splitsCommand]
