@@ -105,6 +105,12 @@ export interface Component<S extends AnySpec = AnySpec> {
   readonly kind: ComponentKind
   readonly spec: S
   readonly fitted: boolean
+  /**
+   * The outputs this configured instance produces: spec.outputs lists everything the plug-in CAN
+   * produce; params may select a subset (e.g. a booster trained only for p_up). Known before fit,
+   * so the config validator can check what flows downstream.
+   */
+  readonly outputs: readonly AnyOutputName[]
   fit(data: FitData, opts?: CallOptions): Promise<FitReport>
   predict(x: Tensor, opts?: CallOptions): Promise<Outputs>
   save(): SavedComponent

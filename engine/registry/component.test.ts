@@ -194,3 +194,32 @@ test('save → restore through the registry gives identical predictions; mismatc
   await rejects(() => make({ epochs: 3 }).load({ ...saved, stateVersion: 2 }), 'E_CONFIG', /saved state version 2/)
   await rejects(() => make().load({ ...saved, config: { ...saved.config, name: 'other' } }), 'E_CONFIG', /cannot load a saved model 'other'/)
 })
+
+test('an instance may produce a declared subset of its spec outputs, and only that', async () => {
+  const { BaseComponent } = await import('./component.ts')
+  const { defineParams } = await import('../contracts/params.ts')
+  const spec = {
+    name: 'subset_probe', description: 'test only', family: 'tabular' as const, inputView: 'feature_matrix' as const,
+    outputs: ['p_up', 'E_r'] as const, needs: { normalization: 'any' as const }, isCausal: true, zeroShot: false,
+    defaults: defineParams({ heads: { type: 'enum', choices: ['p_up', 'both'], default: 'p_up' } }),
+  }
+  class Probe extends BaseComponent<any> {
+    protected override selectOutputs() { return (this.params as any).heads === 'both' ? (['p_up', 'E_r'] as const) : (['p_up'] as const) }
+    protected fitImpl() {}
+    protected predictImpl(x: any) {
+      const n = x.shape[0]
+      return (this.params as any).heads === 'both' ? { p_up: new Float64Array(n).fill(0.5), E_r: new Float64Array(n) } : { p_up: new Float64Array(n).fill(0.5), E_r: new Float64Array(n) }
+    }
+    protected saveState() { return { state: null } }
+    protected loadState() {}
+  }
+  const one = new Probe('model', spec as any, { heads: 'p_up' })
+  assert.deepEqual(one.outputs, ['p_up'])
+  const x = { data: new Float64Array(4), shape: [2, 2] }
+  await one.fit({ x, y: { label: Float64Array.from([0, 1]) } })
+  // returning an output the instance does not produce is refused
+  await assert.rejects(one.predict(x), /undeclared output 'E_r'/)
+  const both = new Probe('model', spec as any, { heads: 'both' })
+  await both.fit({ x, y: { label: Float64Array.from([0, 1]) } })
+  assert.deepEqual(Object.keys(await both.predict(x)).sort(), ['E_r', 'p_up'])
+})

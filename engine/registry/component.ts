@@ -3,6 +3,7 @@ import type { ErrorCode } from '../contracts/errors.ts'
 import { validateParams } from '../contracts/params.ts'
 import type { ParamValues } from '../contracts/params.ts'
 import type { AnySpec, ComponentKind } from '../contracts/specs.ts'
+import type { AnyOutputName } from '../contracts/outputs.ts'
 import type {
   AbortSignalLike,
   CallOptions,
@@ -84,6 +85,19 @@ export abstract class BaseComponent<S extends AnySpec> implements Component<S> {
     return `${this.kind} '${this.spec.name}'`
   }
 
+  /** Outputs of this instance; override `selectOutputs` when params choose a subset of spec.outputs. */
+  get outputs(): readonly AnyOutputName[] {
+    const chosen = this.selectOutputs()
+    const declared: readonly string[] = this.spec.outputs
+    for (const o of chosen)
+      if (!declared.includes(o)) throw new FactoryError('E_SHAPE', `${this.label} selects output '${o}' that its spec does not declare; declared: ${declared.join(', ')}`, { value: o, valid: [...declared] })
+    return chosen
+  }
+
+  protected selectOutputs(): readonly AnyOutputName[] {
+    return this.spec.outputs as readonly AnyOutputName[]
+  }
+
   get fitted(): boolean {
     return this.isFitted
   }
@@ -132,7 +146,7 @@ export abstract class BaseComponent<S extends AnySpec> implements Component<S> {
     ctx.throwIfAborted()
     const n = this.checkTensor(x, 'x', 'predict', this.inputShape)
     const out = await this.predictImpl(x, ctx)
-    const declared: readonly string[] = this.spec.outputs
+    const declared: readonly string[] = this.outputs
     for (const name of declared) {
       const col = (out as Record<string, Float64Array | undefined>)[name]
       if (!(col instanceof Float64Array) || col.length !== n)
@@ -140,7 +154,7 @@ export abstract class BaseComponent<S extends AnySpec> implements Component<S> {
     }
     for (const name of Object.keys(out))
       if (!declared.includes(name))
-        throw new FactoryError('E_SHAPE', `${this.label} returned undeclared output '${name}'; its spec declares: ${declared.join(', ')}`, { value: name, valid: [...declared] })
+        throw new FactoryError('E_SHAPE', `${this.label} returned undeclared output '${name}'; it produces: ${declared.join(', ')}`, { value: name, valid: [...declared] })
     return out
   }
 
