@@ -5,7 +5,7 @@ import { createGunzip } from 'node:zlib'
 import { validateBars } from '../validate/validateBars.ts'
 import { ingestCsv } from './ingestCsv.ts'
 
-const file = process.argv[2] ?? '/work/shared/data/btcusdt_binance_spot_1m_2024-12_2025-11.csv.gz'
+const file = process.argv[2] ?? new URL('../../../../shared/data/btcusdt_binance_spot_1m_2024-12_2025-11.csv.gz', import.meta.url).pathname
 const symbol = process.argv[3] ?? 'BTCUSDT'
 const REPS = 5
 

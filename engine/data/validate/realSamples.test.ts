@@ -1,6 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { loadValidatedBars } from './loadValidated.ts'
 
 /**
@@ -9,7 +10,8 @@ import { loadValidatedBars } from './loadValidated.ts'
  * "gaps of 10 min or less" are in-session holes, which the calendar-aware check counts exactly;
  * its longer gaps are the daily halt and weekends, which the calendar does not count as missing.
  */
-const DATA = '/work/shared/data'
+// The team's shared data folder sits beside the repository (also in CI); ES and GC also ship in data/samples.
+const DATA = [resolve(import.meta.dirname, '../../../../shared/data'), '/work/shared/data'].find((d) => existsSync(d)) ?? 'shared/data (absent)'
 const CASES = [
   { file: 'cme_6eh4_1m_2024-01.csv.gz', symbol: '6E', rows: 29_996, short: 353, shortMissing: 423, long: 0 },
   { file: 'gc_z13_1m_2013-10.csv.gz', symbol: 'GC', rows: 6_687, short: 128, shortMissing: 168, long: 0 },
