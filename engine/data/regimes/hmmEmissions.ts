@@ -115,27 +115,53 @@ export function logEmissionRow(cp: CompiledHmm, obs: Float64Array, t: number, ou
   }
 }
 
+/** Flags rows with any non-finite feature into out[0..n): computed once per observation matrix. */
+export function missingRows(obs: Float64Array, n: number, d: number, out: Uint8Array): void {
+  for (let t = 0; t < n; t++) out[t] = rowMissing(obs, t, d) ? 1 : 0
+}
+
 /**
  * Emission likelihoods for every row, each row rescaled by its maximum so nothing underflows:
- * B[t,k] = exp(logN_k(o_t) − off[t]) with off[t] = max_k logN_k(o_t). Missing rows get B = 1 and
- * off = 0 (the observation is marginalised out), and are flagged in `missing`.
+ * B[t,k] = exp(logN_k(o_t) − off[t]) with off[t] = max_k logN_k(o_t). Rows flagged in `missing`
+ * (see missingRows) get B = 1 and off = 0: the observation is marginalised out.
+ * The largest entry is set to exactly 1 (= exp(0)) without calling exp, so a row costs K − 1 exps.
  */
 export function emissionMatrix(cp: CompiledHmm, obs: Float64Array, n: number, B: Float64Array, off: Float64Array, missing: Uint8Array): void {
   const { K, d } = cp
+  if (cp.diag) { diagEmissions(cp, obs, n, B, off, missing); return }
   const row = new Float64Array(K)
-  for (let t = 0; t < n; t++) {
-    const bk = t * K
-    if (rowMissing(obs, t, d)) {
-      missing[t] = 1
+  for (let t = 0, bk = 0; t < n; t++, bk += K) {
+    if (missing[t]) {
       off[t] = 0
       for (let k = 0; k < K; k++) B[bk + k] = 1
       continue
     }
-    missing[t] = 0
     logEmissionRow(cp, obs, t, row)
-    let mx = -Infinity
-    for (let k = 0; k < K; k++) if (row[k] > mx) mx = row[k]
+    let mx = -Infinity, arg = 0
+    for (let k = 0; k < K; k++) if (row[k] > mx) { mx = row[k]; arg = k }
     off[t] = mx
-    for (let k = 0; k < K; k++) B[bk + k] = Math.exp(row[k] - mx)
+    for (let k = 0; k < K; k++) B[bk + k] = k === arg ? 1 : Math.exp(row[k] - mx)
+  }
+}
+
+/** The diagonal case inlined (the hot loop of a fit): same arithmetic as logEmissionRow. */
+function diagEmissions(cp: CompiledHmm, obs: Float64Array, n: number, B: Float64Array, off: Float64Array, missing: Uint8Array): void {
+  const { K, d, means, prec, logNorm } = cp
+  for (let t = 0, bk = 0, ob = 0; t < n; t++, bk += K, ob += d) {
+    if (missing[t]) {
+      off[t] = 0
+      for (let k = 0; k < K; k++) B[bk + k] = 1
+      continue
+    }
+    let mx = -Infinity, arg = 0
+    for (let k = 0, mk = 0; k < K; k++, mk += d) {
+      let s = 0
+      for (let j = 0; j < d; j++) { const z = obs[ob + j] - means[mk + j]; s += z * z * prec[mk + j] }
+      const l = logNorm[k] - 0.5 * s
+      B[bk + k] = l
+      if (l > mx) { mx = l; arg = k }
+    }
+    off[t] = mx
+    for (let k = 0; k < K; k++) B[bk + k] = k === arg ? 1 : Math.exp(B[bk + k] - mx)
   }
 }

@@ -20,6 +20,15 @@ export interface RegimeConfig {
   seed: number
   /** relative variance floor: state variance of feature j ≥ var_floor · (training variance of j) */
   var_floor: number
+  /** EM iterations each k-means++ restart runs before only the best one continues to convergence */
+  n_init_iter: number
+  /**
+   * Fit on at most this many rows: the MOST RECENT contiguous rows of the training range (never
+   * beyond its end), so the Markov chain stays intact. A speed/recency trade-off: EM costs
+   * ~linear time in rows, and ~140 days of 1-minute bars pin down three volatility regimes well;
+   * older rows are dropped from the fit, not from the filter. Raise it to fit on everything.
+   */
+  max_fit_rows: number
   /** refit on an expanding window instead of fitting once on the training range */
   expanding: boolean
   /** bars between refits in expanding mode */
@@ -35,6 +44,8 @@ export const REGIME_DEFAULTS: RegimeConfig = {
   n_init: 3,
   seed: 0,
   var_floor: 1e-3,
+  n_init_iter: 5,
+  max_fit_rows: 200_000,
   expanding: false,
   refit_every: 10_080, // one week of 1-minute bars
 }
@@ -54,6 +65,8 @@ const RULES: Record<keyof RegimeConfig, Rule> = {
   n_init: { kind: 'int', min: 1, max: 50 },
   seed: { kind: 'int', min: 0, max: 4_294_967_295 },
   var_floor: { kind: 'num', gt: 0, lt: 1 },
+  n_init_iter: { kind: 'int', min: 1, max: 10_000 },
+  max_fit_rows: { kind: 'int', min: 1_000, max: 1_000_000_000 },
   expanding: { kind: 'bool' },
   refit_every: { kind: 'int', min: 100, max: 100_000_000 },
 }

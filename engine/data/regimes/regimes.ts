@@ -25,6 +25,8 @@ export interface RegimeModel {
   config: RegimeConfig
   featureNames: string[]
   trainRange: TrainRange
+  /** the rows the HMM was fitted on: the last ≤ max_fit_rows rows of trainRange */
+  fitRange: TrainRange
   params: HmmParams
 }
 
@@ -45,13 +47,19 @@ export interface RegimeRunOptions {
 function fitOptions(cfg: RegimeConfig, signal?: AbortSignal) {
   return {
     K: cfg.n_states, covariance: cfg.covariance, maxIter: cfg.max_iter, tol: cfg.tol,
-    nInit: cfg.n_init, seed: cfg.seed, varFloor: cfg.var_floor, orderFeature: 1,
+    nInit: cfg.n_init, seed: cfg.seed, varFloor: cfg.var_floor, orderFeature: 1, screenIter: cfg.n_init_iter,
     ...(signal ? { signal } : {}),
   }
 }
 
+/** First row of the fit: the most recent max_fit_rows rows before `end`, never before `start`. */
+function fitStart(start: number, end: number, cfg: RegimeConfig): number {
+  return Math.max(start, end - cfg.max_fit_rows)
+}
+
 /**
- * Fit on rows [start, end) only. Features are built from bars[0, end), so rows ≥ end cannot reach
+ * Fit on rows [start, end) only — on the last max_fit_rows of them when the range is longer (see
+ * RegimeConfig.max_fit_rows). Features are built from bars[0, end), so rows ≥ end cannot reach
  * the fit even through the rolling window; rows in [start, start+window) may use bars before
  * `start`, which is past data and allowed.
  */
@@ -64,9 +72,10 @@ export function fitRegimes(bars: Bars, trainRange: TrainRange, cfg: unknown, opt
     })
   }
   const f = regimeObservations(sliceBars(bars, 0, end), config.window)
-  const params = fit(f.obs.subarray(start * f.d, end * f.d), end - start, f.d, fitOptions(config, opts.signal))
+  const from = fitStart(start, end, config)
+  const params = fit(f.obs.subarray(from * f.d, end * f.d), end - from, f.d, fitOptions(config, opts.signal))
   opts.onProgress?.(1)
-  return { kind: 'gaussian_hmm_regimes', version: 1, config, featureNames: [...f.names], trainRange: { start, end }, params }
+  return { kind: 'gaussian_hmm_regimes', version: 1, config, featureNames: [...f.names], trainRange: { start, end }, fitRange: { start: from, end }, params }
 }
 
 /** Filtered probabilities and regime score for every bar, using a fitted model. */
@@ -98,7 +107,8 @@ export interface ExpandingRegimeOutput extends RegimeOutput {
 
 /**
  * Expanding-window regimes: refit at r = firstTrainEnd, firstTrainEnd + refit_every, … using
- * only rows < r; rows [r, next r) take the filtered probabilities of the model fitted at r.
+ * only rows < r (the last max_fit_rows of them, so past that length the window rolls); rows
+ * [r, next r) take the filtered probabilities of the model fitted at r.
  *
  * Filter state across a refit: the new model re-runs its own forward filter from the first valid
  * row up to next r, so row t ≥ r gets exactly P(s_t | o_1..o_t; θ_r) — the same number
@@ -125,7 +135,8 @@ export function expandingRegimes(bars: Bars, firstTrainEnd: number, cfg: unknown
     if (opts.signal?.aborted) throw new FactoryError('E_CANCELLED', `expanding regimes cancelled at refit ${i + 1} of ${points.length} (row ${points[i]})`)
     const r = points[i]
     const next = i + 1 < points.length ? points[i + 1] : n
-    const params = fit(f.obs.subarray(0, r * d), r, d, fitOptions(config, opts.signal))
+    const from = fitStart(0, r, config)
+    const params = fit(f.obs.subarray(from * d, r * d), r - from, d, fitOptions(config, opts.signal))
     const filtered = forwardFilter(params, f.obs.subarray(0, next * d), next, d)
     probs.set(filtered.subarray(r * K, next * K), r * K)
     refits.push({ at: r, params })
