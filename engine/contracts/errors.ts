@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   E_CANCELLED: 'cancelled',
   E_IO: 'could not write output',
   E_USAGE: 'command-line usage error',
+  E_INTERNAL: 'unexpected internal error (a bug: the message names where it happened)',
 } as const
 
 export type ErrorCode = keyof typeof ERROR_CODES
