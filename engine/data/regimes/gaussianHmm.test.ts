@@ -142,3 +142,22 @@ test('bad shapes and impossible fits are FactoryErrors', () => {
   const ctl = new AbortController(); ctl.abort()
   assert.throws(() => fit(planted.obs, N, 2, { K: 3, signal: ctl.signal }), (e: unknown) => e instanceof FactoryError && e.code === 'E_CANCELLED')
 })
+
+test('multi-start screening: every start gets screenIter EM steps, the best runs on; full runs never do worse', () => {
+  const obs = planted.obs.subarray(0, 16_000)
+  const base = { K: 3, seed: 21, nInit: 4, tol: 1e-9 }
+  const screened = fit(obs, 8000, 2, base)
+  // screenIter ≥ maxIter: every start runs to the end and the best end point is kept (the old
+  // behaviour). The screened fit is the full run of one of those starts, so it cannot be better.
+  const full = fit(obs, 8000, 2, { ...base, screenIter: 100 })
+  assert.ok(full.logLik >= screened.logLik - 1e-9 * Math.abs(full.logLik), `${full.logLik} vs ${screened.logLik}`)
+  // the kept restart is one uninterrupted EM run: monotone, one LL per M-step plus the final one
+  assertMonotone(screened.logLikHistory, 'screened')
+  assert.equal(screened.logLikHistory.length, screened.iterations + 1)
+  assert.ok(screened.iterations > 5, 'continued past the screening steps')
+  // one start: nothing to screen, so screenIter cannot matter
+  assert.deepEqual(fit(obs, 8000, 2, { ...base, nInit: 1, screenIter: 1 }), fit(obs, 8000, 2, { ...base, nInit: 1, screenIter: 50 }))
+  for (const bad of [0, 2.5]) {
+    assert.throws(() => fit(obs, 8000, 2, { ...base, screenIter: bad }), (e: unknown) => e instanceof FactoryError && e.code === 'E_PARAM' && e.details.path === 'screenIter')
+  }
+})

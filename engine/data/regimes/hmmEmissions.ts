@@ -147,6 +147,7 @@ export function emissionMatrix(cp: CompiledHmm, obs: Float64Array, n: number, B:
 /** The diagonal case inlined (the hot loop of a fit): same arithmetic as logEmissionRow. */
 function diagEmissions(cp: CompiledHmm, obs: Float64Array, n: number, B: Float64Array, off: Float64Array, missing: Uint8Array): void {
   const { K, d, means, prec, logNorm } = cp
+  const d2 = d === 2
   for (let t = 0, bk = 0, ob = 0; t < n; t++, bk += K, ob += d) {
     if (missing[t]) {
       off[t] = 0
@@ -156,7 +157,13 @@ function diagEmissions(cp: CompiledHmm, obs: Float64Array, n: number, B: Float64
     let mx = -Infinity, arg = 0
     for (let k = 0, mk = 0; k < K; k++, mk += d) {
       let s = 0
-      for (let j = 0; j < d; j++) { const z = obs[ob + j] - means[mk + j]; s += z * z * prec[mk + j] }
+      if (d2) {
+        // the regimes stage's (return, volatility) pair, unrolled: same sum in the same order
+        const z0 = obs[ob] - means[mk], z1 = obs[ob + 1] - means[mk + 1]
+        s = z0 * z0 * prec[mk] + z1 * z1 * prec[mk + 1]
+      } else {
+        for (let j = 0; j < d; j++) { const z = obs[ob + j] - means[mk + j]; s += z * z * prec[mk + j] }
+      }
       const l = logNorm[k] - 0.5 * s
       B[bk + k] = l
       if (l > mx) { mx = l; arg = k }

@@ -139,3 +139,50 @@ test('invalid config → FactoryError E_PARAM naming regime.<field>, the bad val
   assert.deepEqual(validateRegimeConfig(undefined).n_states, 3)
   assert.equal(validateRegimeConfig({ covariance: 'full' }).covariance, 'full')
 })
+
+test('max_fit_rows: fits on the most recent rows of the training range only, Markov chain intact', () => {
+  const cfg = { n_states: 2, n_init: 2, seed: 4, max_fit_rows: 5000 }
+  const capped = fitRegimes(bars, { start: 0, end: 30_000 }, cfg)
+  assert.deepEqual(capped.trainRange, { start: 0, end: 30_000 })
+  assert.deepEqual(capped.fitRange, { start: 25_000, end: 30_000 })
+  // the same fit as asking for exactly those rows
+  const direct = fitRegimes(bars, { start: 25_000, end: 30_000 }, { ...cfg, max_fit_rows: 1_000_000 })
+  assert.deepEqual(capped.params, direct.params)
+  // bars older than the fit rows' 30-bar lookback cannot move it beyond rounding (the rolling
+  // volatility's running sum carries older returns' rounding forward); bars inside the rows do
+  const older = { ...bars, close: bars.close.slice() }
+  for (let i = 0; i < 24_900; i++) older.close[i] *= 1.3
+  const o = fitRegimes(older, { start: 0, end: 30_000 }, cfg).params
+  const near = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b))
+  for (let k = 0; k < 2; k++) {
+    for (let j = 0; j < 2; j++) assert.ok(near(o.A[k][j], capped.params.A[k][j]) && near(o.means[k][j], capped.params.means[k][j]), `state ${k}, ${j}`)
+    for (let j = 0; j < 2; j++) assert.ok(near(o.covs[k][j][j], capped.params.covs[k][j][j]), `var ${k}, ${j}`)
+  }
+  assert.equal(o.iterations, capped.params.iterations)
+  assert.notDeepEqual(fitRegimes(perturbAfter(bars, 27_000), { start: 0, end: 30_000 }, cfg).params, capped.params)
+  // a range shorter than the cap is fitted whole
+  assert.deepEqual(fitRegimes(bars, { start: 1000, end: 4000 }, cfg).fitRange, { start: 1000, end: 4000 })
+})
+
+test('max_fit_rows in expanding mode: each refit uses the last max_fit_rows rows before r', () => {
+  const sub = regimeSwitchingBars(9000, A2, VOLS, createRng(6)).bars
+  const cfg = { n_states: 2, n_init: 1, seed: 3, refit_every: 2000, expanding: true, max_fit_rows: 2500 }
+  const out = expandingRegimes(sub, 3000, cfg)
+  for (const [i, r] of [3000, 5000, 7000].entries()) {
+    const m = fitRegimes(sub, { start: 0, end: r }, cfg)
+    assert.deepEqual(m.fitRange, { start: r - 2500, end: r })
+    assert.deepEqual(out.refits[i].params, m.params)
+  }
+})
+
+test('n_init_iter and max_fit_rows are validated config fields with defaults', () => {
+  const d = validateRegimeConfig({})
+  assert.equal(d.n_init_iter, 5)
+  assert.equal(d.max_fit_rows, 200_000)
+  assert.throws(() => validateRegimeConfig({ max_fit_rows: 10 }), (e: unknown) => e instanceof FactoryError && e.details.path === 'regime.max_fit_rows' && /1000\.\.1000000000; got 10/.test(e.message))
+  assert.throws(() => validateRegimeConfig({ n_init_iter: 0 }), (e: unknown) => e instanceof FactoryError && e.details.path === 'regime.n_init_iter')
+  // n_init_iter reaches the fit: with one screening step the kept start may differ, never crash
+  const a = fitRegimes(bars, { start: 0, end: 15_000 }, { n_states: 3, n_init: 3, seed: 17, n_init_iter: 1 })
+  const b = fitRegimes(bars, { start: 0, end: 15_000 }, { n_states: 3, n_init: 3, seed: 17, n_init_iter: 100 })
+  assert.ok(b.params.logLik >= a.params.logLik - 1e-9 * Math.abs(b.params.logLik))
+})
