@@ -1,0 +1,4 @@
+// Every model file, imported once so that it registers itself in modelRegistry. Adding a model is
+// one file plus one line here; the YAML schema, the palette, `factory list` and the conformance
+// battery (engine/test/conformance.test.ts, which also checks this list is complete) follow.
+import './tabular/logistic.ts'
