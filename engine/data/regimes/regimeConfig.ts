@@ -15,7 +15,7 @@ export interface RegimeConfig {
   max_iter: number
   /** stop when an EM iteration gains less than this log-likelihood per training row */
   tol: number
-  /** k-means++ restarts; the best log-likelihood is kept */
+  /** k-means++ restarts; the one with the best log-likelihood after n_init_iter EM iterations is run to convergence */
   n_init: number
   seed: number
   /** relative variance floor: state variance of feature j ≥ var_floor · (training variance of j) */
