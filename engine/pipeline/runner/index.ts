@@ -1,0 +1,11 @@
+// The walk-forward runner: runPipeline and what it streams, stores and returns.
+export { runPipeline } from './runPipeline.ts'
+export type { RunOptions, RunResult, SeriesByOutput } from './runPipeline.ts'
+export { RUN_STAGES } from './events.ts'
+export type { RunEvent, RunStage, ProgressEvent, StageEvent, LogEvent, RunStatusEvent, StageStatus, OnRunEvent } from './events.ts'
+export { commonRows, emptySeries, scatterAt, gather } from './alignment.ts'
+export { deriveSeed } from './seeds.ts'
+export { usableMask, windowUsableMask } from './rows.ts'
+export { DEFAULT_INNER_VALIDATION_FRACTION } from './unit.ts'
+export { dataFingerprint } from './fingerprint.ts'
+export type { EvaluateFn, MetricValue } from './metrics.ts'
