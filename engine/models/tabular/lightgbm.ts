@@ -146,7 +146,7 @@ export class LightGBM extends BaseComponent<typeof spec> {
     const trained: TrainedHead[] = []
     const info: JsonObject = {}
     heads.forEach((head, k) => {
-      const res = trainBooster(binned, targets[k], data.weight, makeObjective(head.objective, head.alpha), bp, createRng(headSeed ^ Math.imul(0x9e3779b9, 1 + spec.outputs.indexOf(head.output))), {
+      const res = trainBooster(binned, targets[k], data.weight, makeObjective(head.objective, head.alpha), bp, createRng(headSeed ^ Math.imul(0x9e3779b9, 1 + (spec.outputs as readonly string[]).indexOf(head.output))), {
         valid: valid && vTargets ? { x: valid.x.data, n: valid.x.shape[0], y: vTargets[k], w: valid.weight } : undefined,
         onIteration: (it) => {
           const metrics: Record<string, number> = { train_loss: it.trainLoss }
