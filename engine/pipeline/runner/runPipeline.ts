@@ -158,6 +158,7 @@ export async function runPipeline(config: PipelineConfig, opts: RunOptions = {})
           onProgress: (phase, pi) => emit({ type: 'progress', stage: 'folds', fold: f.fold, model: p.id, ...(pi.epoch !== undefined ? { epoch: pi.epoch } : {}), ...(pi.metrics ? { metrics: pi.metrics } : {}), fraction: (done + (phase === 'fit' ? 0.9 * pi.fraction : 0.9 + 0.1 * pi.fraction)) / units }),
         })
         done++
+        emit({ type: 'progress', stage: 'folds', fold: f.fold, model: p.id, fraction: done / units })
         scalers[p.id].push(r.scaler)
         logUnit(emit, `fold ${f.fold}`, p, r)
         const series: SeriesByOutput = {}
@@ -189,6 +190,7 @@ export async function runPipeline(config: PipelineConfig, opts: RunOptions = {})
         ...(signal ? { signal } : {}),
         onProgress: (phase, pi) => emit({ type: 'progress', stage: 'final', model: p.id, ...(pi.epoch !== undefined ? { epoch: pi.epoch } : {}), ...(pi.metrics ? { metrics: pi.metrics } : {}), fraction: (k + (phase === 'fit' ? 0.9 * pi.fraction : 0.9 + 0.1 * pi.fraction)) / plans.length }),
       })
+      emit({ type: 'progress', stage: 'final', model: p.id, fraction: (k + 1) / plans.length })
       logUnit(emit, 'final refit', p, r)
       scalers[p.id].push(r.scaler)
       test[p.id] = {}
