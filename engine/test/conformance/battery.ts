@@ -1,0 +1,56 @@
+import type { ComponentKind } from '../../contracts/specs.ts'
+import { ensembleRegistry, inferenceRegistry, modelRegistry, policyRegistry } from '../../registry/index.ts'
+import type { Check } from './checks.ts'
+import { MODEL_HINTS } from './hints.ts'
+import { MODEL_CHECKS, modelSubject } from './modelBattery.ts'
+
+/**
+ * One battery per component kind: the registry it walks, how it builds a subject (a component
+ * plus synthetic data of the right shape) and the checks it runs. conformance.test.ts iterates
+ * every entry of every registry through this table.
+ *
+ * Extension point: ensembles, inference methods and policies get their battery here (a
+ * `<kind>Battery.ts` with a data generator for their inputs — member OOF predictions, p_up with
+ * labels, q05/q95 with returns, a trading environment — and checks of the same style). Until
+ * then their entry is null, and conformance.test.ts fails as soon as such a registry holds an
+ * entry, so nothing ships untested.
+ */
+export interface BoundCheck {
+  name: string
+  /** reason to skip, or undefined */
+  skip: string | undefined
+  run: () => Promise<void>
+}
+
+export interface KindBattery {
+  names(): string[]
+  /** the battery's checks bound to one entry (its subject built once, shared by the checks) */
+  checksFor(name: string): BoundCheck[]
+}
+
+/** Bind a kind's checks to one subject. */
+export function bind<S>(checks: readonly Check<S>[], subject: S): BoundCheck[] {
+  return checks.map((c) => ({ name: c.name, skip: c.skip?.(subject), run: () => c.run(subject) }))
+}
+
+export const REGISTRIES = {
+  model: modelRegistry,
+  ensemble: ensembleRegistry,
+  inference: inferenceRegistry,
+  policy: policyRegistry,
+} as const
+
+const modelBattery: KindBattery = {
+  names: () => modelRegistry.names(),
+  checksFor: (name) => {
+    const { spec, factory } = modelRegistry.get(name)
+    return bind(MODEL_CHECKS, modelSubject(spec, factory, MODEL_HINTS[name]))
+  },
+}
+
+export const BATTERIES: { readonly [K in ComponentKind]: KindBattery | null } = {
+  model: modelBattery,
+  ensemble: null,
+  inference: null,
+  policy: null,
+}
