@@ -22,7 +22,8 @@ import type { ObjectiveName } from './gbdt/objectives.ts'
  *   q05 / q50 / q95 → quantile (pinball) on y.ret at alpha 0.05 / 0.5 / 0.95, with LightGBM's
  *   leaf renewal: after a tree is grown on the constant-hessian pinball gradients, each leaf's
  *   value is replaced by the alpha-percentile of its rows' residuals y − score (LightGBM's
- *   PercentileFun, or WeightedPercentileFun under sample weights), then shrunk by learning_rate.
+ *   PercentileFun; under sample weights its WeightedPercentileFun with the interpolation fixed, see
+ *   gbdt/objectives.ts), then shrunk by learning_rate.
  * The `outputs` param chooses the heads; the component reports them through `outputs`, and the
  * spec lists every head it can train. Each head draws its bagging/feature-fraction stream from a
  * seed of its own, so adding a head never changes another head's model.

@@ -111,9 +111,12 @@ export function lightgbmPercentile(v: Float64Array, alpha: number): number {
 }
 
 /**
- * LightGBM's WeightedPercentileFun: values sorted ascending with cumulative weights c; threshold
- * = c[last]·α; pos = first index with c > threshold (capped at m−1); at either end the value
- * itself, else linear between v[pos−1] and v[pos] when the next step of c is ≥ 1, v[pos] otherwise.
+ * LightGBM's WeightedPercentileFun, with one deliberate fix: values sorted ascending with
+ * cumulative weights c; threshold = c[last]·α; pos = first index with c > threshold (capped at
+ * m−1); at either end the value itself, else linear between v[pos−1] and v[pos] at
+ * (threshold − c[pos−1]) / (c[pos] − c[pos−1]). LightGBM interpolates with (threshold − c[pos]) /
+ * (c[pos+1] − c[pos]), which is negative there (threshold < c[pos]) and so lands below v[pos−1];
+ * we keep the result between its neighbours.
  */
 export function lightgbmWeightedPercentile(v: Float64Array, w: Float64Array, alpha: number): number {
   const m = v.length
@@ -133,8 +136,8 @@ export function lightgbmWeightedPercentile(v: Float64Array, w: Float64Array, alp
   const pos = Math.min(lo, m - 1)
   if (pos === 0 || pos === m - 1) return v[idx[pos]]
   const v1 = v[idx[pos - 1]], v2 = v[idx[pos]]
-  const step = cdf[pos + 1] - cdf[pos]
-  return step >= 1 ? ((threshold - cdf[pos]) / step) * (v2 - v1) + v1 : v2
+  const step = cdf[pos] - cdf[pos - 1]
+  return step > 0 ? ((threshold - cdf[pos - 1]) / step) * (v2 - v1) + v1 : v2
 }
 
 export function quantileObjective(alpha: number): Objective {
