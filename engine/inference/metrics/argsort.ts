@@ -15,19 +15,39 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
  * their order in `rows`. The values at those rows must not be NaN. −0 and +0 are equal.
  */
 export function argsort(values: Float64Array, rows?: Uint32Array): Uint32Array {
+  return sortRows(values, rows).order
+}
+
+export interface SortedRows {
+  /** rows in ascending order of their value */
+  order: Uint32Array
+  /** sorted[k] = values[order[k]] (−0 read as +0): lets callers walk the sorted values without random reads */
+  sorted: Float64Array
+}
+
+/** argsort() that also hands back the values in sorted order. */
+export function sortRows(values: Float64Array, rows?: Uint32Array): SortedRows {
   const m = rows === undefined ? values.length : rows.length
   const idx = new Uint32Array(m)
   if (rows === undefined) for (let i = 0; i < m; i++) idx[i] = i
   else idx.set(rows)
   if (m < RADIX_MIN_ROWS) {
-    // Tie-break on the row keeps the order stable whatever the engine's sort does.
-    idx.sort((a, b) => values[a] - values[b] || a - b)
-    return idx
+    // Tie-break on the position keeps the order stable whatever the engine's sort does.
+    const pos = new Uint32Array(m)
+    for (let k = 0; k < m; k++) pos[k] = k
+    pos.sort((a, b) => values[idx[a]] - values[idx[b]] || a - b)
+    const order = new Uint32Array(m)
+    const sorted = new Float64Array(m)
+    for (let k = 0; k < m; k++) {
+      order[k] = idx[pos[k]]
+      sorted[k] = values[order[k]] + 0
+    }
+    return { order, sorted }
   }
-  return radixArgsort(values, idx)
+  return radixSortRows(values, idx)
 }
 
-function radixArgsort(values: Float64Array, idx: Uint32Array): Uint32Array {
+function radixSortRows(values: Float64Array, idx: Uint32Array): SortedRows {
   const m = idx.length
   const f = new Float64Array(m)
   for (let i = 0; i < m; i++) f[i] = values[idx[i]] + 0 // + 0 turns −0 into +0
@@ -83,7 +103,19 @@ function radixArgsort(values: Float64Array, idx: Uint32Array): Uint32Array {
     ;[lo, lo2] = [lo2, lo]
     ;[hi, hi2] = [hi2, hi]
   }
-  return src
+  // Undo the key map in place of the scratch doubles: the sorted values, read sequentially.
+  for (let i = 0; i < m; i++) {
+    let h = hi[i]
+    let l = lo[i]
+    if (h & 0x80000000) h = (h & 0x7fffffff) >>> 0
+    else {
+      h = ~h >>> 0
+      l = ~l >>> 0
+    }
+    words[2 * i + 1 - loWord] = h
+    words[2 * i + loWord] = l
+  }
+  return { order: src, sorted: f }
 }
 
 /**
@@ -95,13 +127,13 @@ export function averageRanks(values: Float64Array, rows?: Uint32Array): Float64A
   // Rank positions within `rows`, not raw rows, so the output lines up with `rows`.
   const local = new Float64Array(m)
   for (let k = 0; k < m; k++) local[k] = values[rows === undefined ? k : rows[k]]
-  const order = argsort(local)
+  const { order, sorted } = sortRows(local)
   const ranks = new Float64Array(m)
   let i = 0
   while (i < m) {
     let j = i
-    const v = local[order[i]]
-    while (j + 1 < m && local[order[j + 1]] === v) j++
+    const v = sorted[i]
+    while (j + 1 < m && sorted[j + 1] === v) j++
     const r = (i + j) / 2 + 1
     for (let k = i; k <= j; k++) ranks[order[k]] = r
     i = j + 1

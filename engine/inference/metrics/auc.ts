@@ -1,4 +1,4 @@
-import { argsort } from './argsort.ts'
+import { sortRows } from './argsort.ts'
 import { checkFiniteOrNaN, checkLabels, checkLengths, checkWeights, type MetricResult, type WeightOption } from './rows.ts'
 
 /**
@@ -22,8 +22,13 @@ export function rocAuc(p: Float64Array, y: Float64Array, opts: WeightOption = {}
 
   let m = 0
   const rows = new Uint32Array(n)
-  for (let i = 0; i < n; i++) if (p[i] === p[i] && y[i] === y[i]) rows[m++] = i
-  const order = argsort(p, rows.subarray(0, m))
+  // Labels as bytes: the walk below reads them in score order, i.e. at random, and 1 MB stays in cache where 8 MB does not.
+  const pos = new Uint8Array(n)
+  for (let i = 0; i < n; i++) {
+    if (p[i] === p[i] && y[i] === y[i]) rows[m++] = i
+    pos[i] = y[i] === 1 ? 1 : 0
+  }
+  const { order, sorted } = sortRows(p, rows.subarray(0, m))
 
   // Walk thresholds from the highest score down. Per group of equal scores, the curve steps from
   // (fp, tp) to (fp + dfp, tp + dtp); the trapezoid under that step is dfp·(2tp + dtp)/2. Without
@@ -34,15 +39,22 @@ export function rocAuc(p: Float64Array, y: Float64Array, opts: WeightOption = {}
   let twiceArea = 0
   let k = m - 1
   while (k >= 0) {
-    const s = p[order[k]]
+    const s = sorted[k]
     let dtp = 0
     let dfp = 0
-    while (k >= 0 && p[order[k]] === s) {
-      const r = order[k]
-      const wr = w === undefined ? 1 : w[r]
-      if (y[r] === 1) dtp += wr
-      else dfp += wr
-      k--
+    if (w === undefined) {
+      while (k >= 0 && sorted[k] === s) {
+        if (pos[order[k]] === 1) dtp++
+        else dfp++
+        k--
+      }
+    } else {
+      while (k >= 0 && sorted[k] === s) {
+        const r = order[k]
+        if (pos[r] === 1) dtp += w[r]
+        else dfp += w[r]
+        k--
+      }
     }
     twiceArea += dfp * (2 * tp + dtp)
     tp += dtp

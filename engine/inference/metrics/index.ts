@@ -4,7 +4,7 @@
  * its inputs is NaN and returns { value, n } with the rows used (rows.ts states the rule).
  */
 export type { MetricResult, WeightOption } from './rows.ts'
-export { argsort, averageRanks } from './argsort.ts'
+export { argsort, averageRanks, sortRows, type SortedRows } from './argsort.ts'
 export { rocAuc } from './auc.ts'
 export { accuracy, brierScore, logLoss, LOG_LOSS_EPS, type AccuracyOptions } from './classification.ts'
 export { ece, reliabilityBins, BIN_STRATEGIES, DEFAULT_BINS, type BinOptions, type BinStrategy, type ReliabilityBin, type ReliabilityResult } from './reliability.ts'
