@@ -2,3 +2,4 @@
 // one file plus one line here; the YAML schema, the palette, `factory list` and the conformance
 // battery (engine/test/conformance.test.ts, which also checks this list is complete) follow.
 import './tabular/logistic.ts'
+import './tabular/lightgbm.ts'
