@@ -1,8 +1,10 @@
+import assert from 'node:assert/strict'
 import type { ComponentKind } from '../../contracts/specs.ts'
 import { ensembleRegistry, inferenceRegistry, modelRegistry, policyRegistry } from '../../registry/index.ts'
 import type { Check } from './checks.ts'
 import { MODEL_HINTS } from './hints.ts'
 import { MODEL_CHECKS, modelSubject } from './modelBattery.ts'
+import type { ModelHint } from './modelBattery.ts'
 
 /**
  * One battery per component kind: the registry it walks, how it builds a subject (a component
@@ -44,7 +46,22 @@ const modelBattery: KindBattery = {
   names: () => modelRegistry.names(),
   checksFor: (name) => {
     const { spec, factory } = modelRegistry.get(name)
-    return bind(MODEL_CHECKS, modelSubject(spec, factory, MODEL_HINTS[name]))
+    const hint = MODEL_HINTS[name]
+    const variants: readonly ModelHint[] = hint === undefined ? [{}] : Array.isArray(hint) ? hint : [hint as ModelHint]
+    const subjects = variants.map((v) => ({ label: v.label, subject: modelSubject(spec, factory, v) }))
+    const checks = subjects.flatMap(({ label, subject }) =>
+      bind(MODEL_CHECKS, subject).map((c) => (label && variants.length > 1 ? { ...c, name: `[${label}] ${c.name}` } : c)),
+    )
+    const coverage: BoundCheck = {
+      name: 'coverage: the battery variants together produce every output the spec declares',
+      skip: undefined,
+      run: async () => {
+        const seen = new Set(subjects.flatMap(({ subject }) => subject.outputs))
+        const missing = spec.outputs.filter((o) => !seen.has(o))
+        assert.deepEqual(missing, [], `declared outputs ${missing.join(', ')} are produced by no checked configuration; add a variant for '${name}' in engine/test/conformance/hints.ts`)
+      },
+    }
+    return [coverage, ...checks]
   },
 }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { OUTPUT_RANGES } from '../../contracts/outputs.ts'
+import type { OutputName } from '../../contracts/outputs.ts'
 import type { Component, Outputs, SavedComponent } from '../../contracts/component.ts'
 import type { ModelSpec } from '../../contracts/specs.ts'
 import type { ModelFactory } from '../../registry/index.ts'
@@ -15,8 +16,13 @@ import type { ModelData } from './modelData.ts'
  * runs only when declared, and then must pass: a model claiming a capability it lacks fails here.
  */
 
-/** Per-model adjustments for speed (fewer trees/epochs, smaller data); see hints.ts. */
+/**
+ * Per-model adjustments (see hints.ts): smaller settings for speed, and — for a model whose params
+ * select its outputs — one variant per selection, so every declared output gets checked.
+ */
 export interface ModelHint {
+  /** shown in test names when an entry has several variants */
+  label?: string
   params?: Record<string, unknown>
   n?: number
   nTest?: number
@@ -25,6 +31,8 @@ export interface ModelHint {
 
 export interface ModelSubject {
   spec: ModelSpec
+  /** what this configured instance produces (a non-empty subset of spec.outputs) */
+  outputs: readonly OutputName[]
   params: Record<string, unknown>
   seed: number
   data: ModelData
@@ -44,6 +52,7 @@ export function modelSubject(spec: ModelSpec, factory: ModelFactory, hint: Model
   let memo: Promise<{ model: Component<ModelSpec>; out: Outputs }> | undefined
   return {
     spec,
+    outputs: make().outputs as readonly OutputName[],
     params,
     seed,
     data,
@@ -62,12 +71,13 @@ const q = (o: Outputs, k: 'q05' | 'q50' | 'q95') => o[k]
 
 export const MODEL_CHECKS: readonly Check<ModelSubject>[] = [
   {
-    name: 'outputs: every declared output, one finite value per row, within OUTPUT_RANGES; q05 ≤ q50 ≤ q95',
+    name: 'outputs: the instance\'s outputs (⊆ spec.outputs), one finite value per row, within OUTPUT_RANGES; q05 ≤ q50 ≤ q95',
     async run(s) {
       const { out } = await s.fitted()
       const n = s.data.test.shape[0]
-      assert.deepEqual(Object.keys(out).sort(), [...s.spec.outputs].sort(), 'outputs differ from the spec')
-      for (const name of s.spec.outputs) {
+      assert.ok(s.outputs.length > 0 && s.outputs.every((o) => s.spec.outputs.includes(o)), `instance outputs [${s.outputs.join(', ')}] are not a non-empty subset of spec.outputs`)
+      assert.deepEqual(Object.keys(out).sort(), [...s.outputs].sort(), 'predictions differ from the instance\'s declared outputs')
+      for (const name of s.outputs) {
         const col = out[name]!
         assert.equal(col.length, n, `'${name}' has ${col.length} values for ${n} rows`)
         const [lo, hi] = OUTPUT_RANGES[name]
@@ -77,7 +87,7 @@ export const MODEL_CHECKS: readonly Check<ModelSubject>[] = [
           assert.ok((lo === null || v >= lo) && (hi === null || v <= hi), `'${name}' = ${v} at row ${i} is outside [${lo ?? '-∞'}, ${hi ?? '∞'}]`)
         }
       }
-      const chain = (['q05', 'q50', 'q95'] as const).filter((k) => s.spec.outputs.includes(k))
+      const chain = (['q05', 'q50', 'q95'] as const).filter((k) => s.outputs.includes(k))
       for (let a = 0; a + 1 < chain.length; a++) {
         const lo = q(out, chain[a])!
         const hi = q(out, chain[a + 1])!
@@ -198,7 +208,7 @@ export const MODEL_CHECKS: readonly Check<ModelSubject>[] = [
       const m = s.make()
       await m.fit({ ...s.data.train, weight: s.data.weights })
       const w = await m.predict(s.data.test)
-      const changed = s.spec.outputs.some((k) => out[k]!.some((v, i) => !Object.is(v, w[k]![i])))
+      const changed = s.outputs.some((k) => out[k]!.some((v, i) => !Object.is(v, w[k]![i])))
       assert.ok(changed, 'predictions are identical with and without sample weights: the weights are ignored')
     },
   },
@@ -212,7 +222,7 @@ export const MODEL_CHECKS: readonly Check<ModelSubject>[] = [
         return m.predict(s.data.test)
       }
       const a = await fitWithValid()
-      for (const k of s.spec.outputs) assert.ok(a[k]!.every(Number.isFinite), `'${k}' not finite after early stopping`)
+      for (const k of s.outputs) assert.ok(a[k]!.every(Number.isFinite), `'${k}' not finite after early stopping`)
       assertSameOutputs(a, await fitWithValid(), 'two fits with the same validation set')
     },
   },
