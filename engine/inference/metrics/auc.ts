@@ -32,7 +32,7 @@ export function rocAuc(p: Float64Array, y: Float64Array, opts: WeightOption = {}
 
   // Walk thresholds from the highest score down. Per group of equal scores, the curve steps from
   // (fp, tp) to (fp + dfp, tp + dtp); the trapezoid under that step is dfp·(2tp + dtp)/2. Without
-  // weights every quantity is an integer below 2^53, so the area is exact and only the final
+  // weights every quantity is an integer below 2^53 (n up to ~9·10^7), so the area is exact and only the final
   // division rounds.
   let tp = 0
   let fp = 0
