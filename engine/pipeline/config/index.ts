@@ -1,0 +1,15 @@
+// The pipeline config: types, the registry-driven zod schema, YAML loading with located errors,
+// the compatibility validator and the editor's JSON Schema.
+export type { PipelineConfig, BaseModelConfig, ComponentRef, EnsembleConfig, InferenceConfig, UncertaintyConfig, PolicyConfig, BundleConfig, ConfigIssue, Device, DataBlock, SplitsBlock, FeaturesConfig } from './types.ts'
+export { DEVICES } from './types.ts'
+export type { SpecCatalog, SlotKind } from './catalog.ts'
+export { registryCatalog, slotSpecs } from './catalog.ts'
+export { pipelineSchema, schemaIssues, TOP_KEYS } from './schema.ts'
+export type { SchemaOptions } from './schema.ts'
+export { compatibilityIssues } from './compatibility.ts'
+export { checkPipeline, validatePipelineConfig, configError } from './validate.ts'
+export type { CheckOptions, LocatedIssue } from './validate.ts'
+export { parsePipelineYaml, loadPipelineFile, configToYaml, configHash } from './loadYaml.ts'
+export type { ParsedPipeline, ParseOptions, LoadOptions } from './loadYaml.ts'
+export { pipelineJsonSchema } from './jsonSchema.ts'
+export { formatPath, parsePath } from './issues.ts'
