@@ -1,6 +1,7 @@
 import { FactoryError } from '../../contracts/errors.ts'
 import { OUTPUT_NAMES, type OutputName } from '../../contracts/outputs.ts'
 import { createModel, modelRegistry } from '../../registry/index.ts'
+import { validateRegimeConfig } from '../../data/regimes/regimeConfig.ts'
 import type { PipelineConfig } from '../config/types.ts'
 import { viewOf, type ModelPlan } from './inputs.ts'
 
@@ -14,6 +15,8 @@ export function planModels(config: PipelineConfig): ModelPlan[] {
   if (!Array.isArray(models) || models.length === 0) {
     throw new FactoryError('E_CONFIG', 'base_models must list at least one model', { path: 'base_models', value: models })
   }
+  // The per-fold HMM fits happen mid-run; a bad regime block must fail before the run exists.
+  if (config.regime !== false && models.some((m) => m.use_regime === true)) validateRegimeConfig(config.regime, 'regime')
   const seen = new Set<string>()
   return models.map((bm, index) => {
     const path = `base_models[${index}]`

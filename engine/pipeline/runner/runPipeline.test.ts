@@ -145,6 +145,7 @@ test('config problems fail before any run exists: use_regime with CPCV, regime o
   await assert.rejects(runPipeline(testConfig(file, { regime: {}, splits: cpcv, base_models: [{ ...LIN, use_regime: true }] }), { store }), (e: unknown) => isCode('E_CONFIG', /cpcv/)(e) && (e as FactoryError).details.path === 'base_models[0].use_regime')
   await assert.rejects(runPipeline(testConfig(file, { base_models: [{ ...LIN, use_regime: true }] }), { store }), isCode('E_CONFIG', /regime is false/))
   await assert.rejects(runPipeline(testConfig(file, { base_models: [{ id: 'x', name: 'nope', params: {} }] }), { store }), (e: unknown) => isCode('E_UNKNOWN_NAME')(e) && (e as FactoryError).details.path === 'base_models[0].name')
+  await assert.rejects(runPipeline(testConfig(file, { regime: { n_states: 99 }, base_models: [{ ...LIN, use_regime: true }] }), { store }), (e: unknown) => e instanceof FactoryError && /^regime\.n_states/.test(String(e.details.path)))
   assert.equal(store.listRuns().length, 0)
   store.close()
 })

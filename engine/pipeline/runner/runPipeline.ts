@@ -105,8 +105,10 @@ export async function runPipeline(config: PipelineConfig, opts: RunOptions = {})
 
   try {
     begin('data')
-    const { data, features, regime, labels, splits } = config
-    const ds = await runDataStage({ data, features, regime, labels, splits }, {
+    const { data, features, labels, splits } = config
+    // regime: false — the stage's HMM is fitted on the whole development region, which holds later
+    // folds' test spans; the runner refits it per fold instead (regimeColumns.ts), so skip that fit.
+    const ds = await runDataStage({ data, features, regime: false, labels, splits }, {
       ...(signal ? { signal } : {}),
       ...(opts.file ? { file: opts.file } : {}),
       onProgress: (step, fraction) => emit({ type: 'progress', stage: 'data', step, fraction }),
