@@ -7,7 +7,7 @@ import { createRng } from '../../data/rng.ts'
 import { BaseComponent } from '../../registry/component.ts'
 import type { PluginState, RunContext } from '../../registry/component.ts'
 import { registerModel } from '../../registry/index.ts'
-import { binMatrix, fitBinMapper } from './gbdt/binning.ts'
+import { binDataset } from './gbdt/binning.ts'
 import { trainBooster } from './gbdt/booster.ts'
 import type { BoosterParams } from './gbdt/booster.ts'
 import { forestArrays, forestFromArrays, gainImportance, numTrees, predictRaw, treeToJSON } from './gbdt/forest.ts'
@@ -140,8 +140,7 @@ export class LightGBM extends BaseComponent<typeof spec> {
     // one seed per stream, drawn up front, so each head's randomness is independent of the others
     const binSeed = ctx.rng.int(0x7fffffff)
     const headSeed = ctx.rng.int(0x7fffffff)
-    const mapper = fitBinMapper(data.x.data, n, f, this.params.max_bin, createRng(binSeed))
-    const binned = binMatrix(mapper, data.x.data, n, f)
+    const binned = binDataset(data.x.data, n, f, this.params.max_bin, createRng(binSeed))
     const bp = this.boosterParams()
     const total = heads.length * bp.numIterations
     const trained: TrainedHead[] = []
