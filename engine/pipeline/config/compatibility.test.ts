@@ -102,13 +102,13 @@ test('calibrators need p_up upstream; the policy needs what it reads', () => {
   assert.match(cal.get('inference.calibrate[0].name')!.message, /calibrator 'test_platt' needs p_up upstream; the pipeline before it produces q05, q95/)
   const pol = compat({ base_models: [tab], policy: { name: 'test_sizer' } })
   assert.deepEqual(paths(pol), ['policy.name'])
-  assert.match(pol.get('policy.name')!.message, /policy 'test_sizer' needs uncertainty upstream/)
+  assert.match(pol.get('policy.name')!.message, /policy 'test_sizer' needs uncertainty upstream; .*registered components producing uncertainty: test_cqr\)$/)
 })
 
 test('a label horizon beyond purge + embargo is refused; equal is allowed', () => {
   const m = compat({ base_models: [tab], labels: { horizon: 1501 }, splits: { purge: 60, embargo: 1440 } })
   assert.deepEqual(paths(m), ['labels.horizon'])
-  assert.match(m.get('labels.horizon')!.message, /labels.horizon is 1501 bars, more than splits.purge \+ splits.embargo = 60 \+ 1440 = 1500.*raise splits.embargo to at least 1441/)
+  assert.match(m.get('labels.horizon')!.message, /^a horizon of 1501 bars is more than splits.purge \+ splits.embargo = 60 \+ 1440 = 1500.*raise splits.embargo to at least 1441/)
   assert.deepEqual(paths(compat({ base_models: [tab], labels: { horizon: 1500 }, splits: { purge: 60, embargo: 1440 } })), [])
   // defaults count too (purge 60 + embargo 1440), and the label search's widest horizon is what matters
   const searched = compat({ base_models: [tab], labels: { horizon: 10, optimise: { enabled: true, bounds: { horizon: [10, 400] } } }, splits: { purge: 0, embargo: 100 } })
@@ -119,4 +119,12 @@ test('a GPU-only model on device cpu is refused', () => {
   const m = compat({ device: 'cpu', base_models: [{ name: 'test_gpu' }] })
   assert.deepEqual(paths(m), ['base_models[0].name'])
   assert.deepEqual(paths(compat({ device: 'auto', base_models: [{ name: 'test_gpu' }] })), [])
+})
+
+test('every member must produce what the ensemble combines', () => {
+  const onlyQ: ModelSpec = { name: 'only_q2', description: 'x', family: 'tabular', inputView: 'feature_matrix', outputs: ['q05', 'q95'], needs: { normalization: 'any' }, isCausal: true, zeroShot: false, defaults: {} }
+  const base = registryCatalog()
+  const m = compat({ base_models: [tab, { name: 'only_q2' }], ensemble: { name: 'test_stack' } }, { ...base, models: [...base.models, onlyQ] })
+  assert.deepEqual(paths(m), ['base_models[1].name'])
+  assert.match(m.get('base_models[1].name')!.message, /^ensemble 'test_stack' combines p_up from every member; base_models\[1\] \(only_q2\) produces q05, q95, not p_up$/)
 })

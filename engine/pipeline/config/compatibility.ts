@@ -31,6 +31,13 @@ function producersOf(catalog: SpecCatalog, missing: readonly AnyOutputName[]): s
   return models.length ? `registered models producing ${missing.join(' and ')}: ${models.join(', ')}` : `no registered model produces ${missing.join(' and ')} yet`
 }
 
+/** Every registered component that outputs one of `missing`, for "add one of these" hints. */
+function suppliersOf(catalog: SpecCatalog, missing: readonly AnyOutputName[]): string {
+  const all = [...catalog.models, ...catalog.ensembles, ...catalog.inference] as { name: string; outputs: readonly string[] }[]
+  const names = all.filter((s) => missing.some((o) => s.outputs.includes(o))).map((s) => s.name)
+  return names.length ? `registered components producing ${missing.join(' or ')}: ${names.join(', ')}` : `nothing registered produces ${missing.join(' or ')} yet`
+}
+
 function checkBaseModels(c: PipelineConfig, models: (Spec | undefined)[], out: ConfigIssue[]): void {
   const seen = new Map<string, number>()
   c.base_models.forEach((m, i) => {
@@ -127,8 +134,8 @@ function checkLabelReach(c: PipelineConfig, out: ConfigIssue[]): void {
   // exactly when horizon ≤ purge + embargo.
   if (reach > purge + embargo) {
     const path: Path = searched ? ['labels', 'optimise', 'bounds', 'horizon'] : ['labels', 'horizon']
-    const what = searched ? `the label search may pick a horizon of up to ${reach} bars` : `labels.horizon is ${reach} bars`
-    out.push(issue(path, `${what}, more than splits.purge + splits.embargo = ${purge} + ${embargo} = ${purge + embargo}: the labels of the last fold's test bars would read bars of the final test span; raise splits.embargo to at least ${reach - purge} or shorten the horizon`, [`≤ ${purge + embargo}`], reach))
+    const what = searched ? `the label search may pick a horizon of up to ${reach} bars,` : `a horizon of ${reach} bars is`
+    out.push(issue(path, `${what} more than splits.purge + splits.embargo = ${purge} + ${embargo} = ${purge + embargo}: the labels of the last fold's test bars would read bars of the final test span; raise splits.embargo to at least ${reach - purge} or shorten the horizon`, [`≤ ${purge + embargo}`], reach))
   }
 }
 
@@ -157,7 +164,7 @@ export function compatibilityIssues(c: PipelineConfig, catalog: SpecCatalog = re
   const pspec = c.policy ? findSpec(catalog.policies, c.policy.name) : undefined
   if (c.policy && pspec) {
     const missing = pspec.inputs.filter((o) => !available.has(o))
-    if (missing.length) out.push(issue(['policy', 'name'], `policy '${c.policy.name}' needs ${missing.join(', ')} upstream; the pipeline produces ${upstream()} (add a component that produces ${missing.join(', ')})`))
+    if (missing.length) out.push(issue(['policy', 'name'], `policy '${c.policy.name}' needs ${missing.join(', ')} upstream; the pipeline produces ${upstream()} (${suppliersOf(catalog, missing)})`))
   }
   checkLabelReach(c, out)
   return out
