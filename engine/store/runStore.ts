@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { configHash } from './configHash.ts'
 import { mkdirSync } from 'node:fs'
 import { hostname } from 'node:os'
 import path from 'node:path'
@@ -90,9 +90,7 @@ function toRecord(r: RunRow): RunRecord {
 }
 
 /** sha256 hex of the config text: the run_configs key. */
-export function configHash(yaml: string): string {
-  return createHash('sha256').update(yaml).digest('hex')
-}
+export { configHash }
 
 /** Whether a process on this host is alive (EPERM = alive but not ours). */
 function processAlive(pid: number): boolean {
