@@ -32,6 +32,7 @@ export const ERROR_CODES = {
   E_INTERRUPTED: 'run interrupted (its process ended before the run finished)',
   E_REGISTRY: 'a plug-in registration is invalid (duplicate name or malformed spec)',
   E_CANCELLED: 'cancelled',
+  E_NATIVE_LIBRARY: 'a native library (e.g. libxgboost) could not be loaded',
   E_IO: 'could not write output',
   E_USAGE: 'command-line usage error',
   E_INTERNAL: 'unexpected internal error (a bug: the message names where it happened)',
