@@ -3,3 +3,4 @@
 // battery (engine/test/conformance.test.ts, which also checks this list is complete) follow.
 import './tabular/logistic.ts'
 import './tabular/lightgbm.ts'
+import './tabular/xgboostNative.ts'

@@ -12,4 +12,5 @@ export const MODEL_HINTS: Readonly<Record<string, ModelHint | readonly ModelHint
     { label: 'outputs=p_up', params: { n_estimators: 30 } },
     { label: 'outputs=all', params: { n_estimators: 30, outputs: 'all' } },
   ],
+  xgboost_native: [{ label: 'outputs=p_up', params: { n_estimators: 30 } }, { label: 'outputs=p_up+E_r', params: { n_estimators: 30, outputs: 'p_up+E_r' } }],
 }
