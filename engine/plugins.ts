@@ -3,4 +3,5 @@
 // family's index and appears everywhere (palette, YAML schema enums, `factory list`).
 import './data/features/index.ts'
 import './models/index.ts'
+import './inference/index.ts'
 export { listAll } from './registry/index.ts'

@@ -5,6 +5,7 @@ import type { Check } from './checks.ts'
 import { MODEL_HINTS } from './hints.ts'
 import { MODEL_CHECKS, modelSubject } from './modelBattery.ts'
 import type { ModelHint } from './modelBattery.ts'
+import { INFERENCE_CHECKS, INFERENCE_HINTS, inferenceSubject } from './inferenceBattery.ts'
 
 /**
  * One battery per component kind: the registry it walks, how it builds a subject (a component
@@ -65,9 +66,17 @@ const modelBattery: KindBattery = {
   },
 }
 
+const inferenceBattery: KindBattery = {
+  names: () => inferenceRegistry.names(),
+  checksFor: (name) => {
+    const { spec, factory } = inferenceRegistry.get(name)
+    return bind(INFERENCE_CHECKS, inferenceSubject(spec, factory, INFERENCE_HINTS[name]))
+  },
+}
+
 export const BATTERIES: { readonly [K in ComponentKind]: KindBattery | null } = {
   model: modelBattery,
   ensemble: null,
-  inference: null,
+  inference: inferenceBattery,
   policy: null,
 }

@@ -1,0 +1,3 @@
+// Importing this module registers every inference method (calibrators, conformal methods) in the
+// inference registry. One line per family index.
+import './calibration/index.ts'
