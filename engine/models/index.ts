@@ -4,3 +4,5 @@
 import './tabular/logistic.ts'
 import './tabular/lightgbm.ts'
 import './tabular/xgboostNative.ts'
+import './tabular/randomForest.ts'
+import './tabular/extraTrees.ts'
