@@ -58,6 +58,19 @@ export function betaFeatures(p: Float64Array): [Float64Array, Float64Array] {
 }
 
 export function fitBeta(p: Float64Array, y: Float64Array, w: Float64Array | undefined, onIteration?: () => void): BetaMap {
+  let n1 = 0
+  let n0 = 0
+  for (let i = 0; i < y.length; i++) {
+    if (w && w[i] === 0) continue
+    if (y[i] === 1) n1++
+    else n0++
+  }
+  if (n0 === 0 || n1 === 0)
+    throw new FactoryError('E_VALIDATION', `beta_calibration: y.label holds only class ${n1 ? 1 : 0} among the ${n0 + n1} rows with positive weight; a logistic fit needs both 0 and 1`, {
+      path: 'y.label',
+      value: [n0, n1],
+      valid: [0, 1],
+    })
   const [lp, l1p] = betaFeatures(p)
   const fit = (cols: Float64Array[], what: string): LogisticFit => {
     const r = fitLogistic({ cols, t: y, w }, { onIteration })

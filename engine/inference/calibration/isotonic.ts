@@ -4,7 +4,7 @@ import type { InferenceSpec } from '../../contracts/specs.ts'
 import type { JsonObject, JsonValue, NumericArray } from '../../contracts/component.ts'
 import type { PluginState, RunContext } from '../../registry/component.ts'
 import { registerInference } from '../../registry/index.ts'
-import { argsort } from '../metrics/index.ts'
+import { sortRows } from '../metrics/index.ts'
 import { CALIBRATION_SPEC, Calibrator } from './calibrator.ts'
 import type { CalibrationData } from './calibrator.ts'
 
@@ -85,45 +85,48 @@ export function poolAdjacentViolators(y: Float64Array, w: Float64Array): void {
 export function fitIsotonic(p: Float64Array, y: Float64Array, w: Float64Array | undefined, onStep?: (fraction: number) => void): IsotonicMap {
   const n = p.length
   // label-0 rows first, then label-1 rows, each in input order: a stable sort by p then gives lexsort((y, p))
-  const rows: number[] = []
-  for (const label of [0, 1]) for (let i = 0; i < n; i++) if (y[i] === label && (!w || w[i] > 0)) rows.push(i)
-  if (rows.length === 0) throw new FactoryError('E_VALIDATION', 'isotonic: no row has a positive weight', { path: 'weight' })
-  const order = argsort(p, Uint32Array.from(rows))
+  const rows = new Uint32Array(n)
+  let cnt = 0
+  for (const label of [0, 1]) for (let i = 0; i < n; i++) if (y[i] === label && (!w || w[i] > 0)) rows[cnt++] = i
+  if (cnt === 0) throw new FactoryError('E_VALIDATION', 'isotonic: no row has a positive weight', { path: 'weight' })
+  const { order, sorted } = sortRows(p, rows.subarray(0, cnt))
   onStep?.(0.3)
 
-  const ux: number[] = []
-  const uy: number[] = []
-  const uw: number[] = []
-  let cx = p[order[0]]
+  const ux = new Float64Array(cnt)
+  const uy = new Float64Array(cnt)
+  const uw = new Float64Array(cnt)
+  let m = 0
+  let cx = sorted[0]
   let sy = 0
   let sw = 0
-  for (let k = 0; k < order.length; k++) {
+  for (let k = 0; k < cnt; k++) {
     const r = order[k]
     const wi = w ? w[r] : 1
-    if (p[r] - cx >= TIE_RESOLUTION) {
-      ux.push(cx)
-      uy.push(sy / sw)
-      uw.push(sw)
-      cx = p[r]
+    if (sorted[k] - cx >= TIE_RESOLUTION) {
+      ux[m] = cx
+      uy[m] = sy / sw
+      uw[m++] = sw
+      cx = sorted[k]
       sy = 0
       sw = 0
     }
     sy += y[r] * wi
     sw += wi
   }
-  ux.push(cx)
-  uy.push(sy / sw)
-  uw.push(sw)
+  ux[m] = cx
+  uy[m] = sy / sw
+  uw[m++] = sw
 
-  const fy = Float64Array.from(uy)
-  poolAdjacentViolators(fy, Float64Array.from(uw))
+  const fy = uy.slice(0, m)
+  poolAdjacentViolators(fy, uw.subarray(0, m))
   onStep?.(0.7)
-  for (let i = 0; i < fy.length; i++) fy[i] = Math.min(1, Math.max(0, fy[i]))
+  for (let i = 0; i < m; i++) fy[i] = Math.min(1, Math.max(0, fy[i]))
 
-  const m = fy.length
-  const keep: number[] = []
-  for (let i = 0; i < m; i++) if (i === 0 || i === m - 1 || fy[i] !== fy[i - 1] || fy[i] !== fy[i + 1]) keep.push(i)
-  return { x: Float64Array.from(keep, (i) => ux[i]), y: Float64Array.from(keep, (i) => fy[i]) }
+  const keep = new Uint32Array(m)
+  let kept = 0
+  for (let i = 0; i < m; i++) if (i === 0 || i === m - 1 || fy[i] !== fy[i - 1] || fy[i] !== fy[i + 1]) keep[kept++] = i
+  const k2 = keep.subarray(0, kept)
+  return { x: Float64Array.from(k2, (i) => ux[i]), y: Float64Array.from(k2, (i) => fy[i]) }
 }
 
 /** The map at each p: clipped to the fitted range, then np.interp over the thresholds. */

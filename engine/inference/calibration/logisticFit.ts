@@ -1,5 +1,3 @@
-import { sigmoid, softplus } from './probability.ts'
-
 /**
  * Unpenalised, weighted logistic regression on a handful of columns, solved by Newton's method to
  * the optimum. Platt scaling (soft targets, 2 parameters) and beta calibration (3 parameters) are
@@ -40,6 +38,9 @@ export interface LogisticFit {
   separated: boolean
 }
 
+/** Mean log loss below which 0/1 labels count as separated (every row predicted with p > 1 − 1e-6). */
+export const SEPARATED_LOSS = 1e-6
+
 /** No calibration map needs a slope or intercept this large; beyond it the map is a step. */
 export const MAX_COEF = 1e4
 
@@ -65,14 +66,14 @@ function evaluate(p: LogisticColumns, theta: Float64Array, grad?: Float64Array, 
       xi[j] = cols[j][i]
       z += theta[j] * xi[j]
     }
-    loss += wi * (softplus(z) - t[i] * z)
+    // one exp per row serves the loss, σ and σ(1 − σ) (the last without cancellation when σ ≈ 1)
+    const e = Math.exp(-Math.abs(z))
+    loss += wi * ((z > 0 ? z : 0) + Math.log1p(e) - t[i] * z)
     if (!grad) continue
-    const s = sigmoid(z)
+    const s = z >= 0 ? 1 / (1 + e) : e / (1 + e)
     const r = wi * (s - t[i])
     for (let j = 0; j < m; j++) grad[j] += r * xi[j]
     if (!hess) continue
-    // σ(1 − σ) from e^{−|z|}: no cancellation when σ ≈ 1
-    const e = Math.exp(-Math.abs(z))
     const h = (wi * e) / ((1 + e) * (1 + e))
     for (let a = 0; a < m; a++) for (let b = a; b < m; b++) hess[a * m + b] += h * xi[a] * xi[b]
   }
@@ -114,7 +115,16 @@ export function fitLogistic(p: LogisticColumns, opts: { start?: Float64Array; on
   const r = newton(p, opts)
   let big = 0
   for (const v of r.theta) big = Math.max(big, Math.abs(v))
-  return { ...r, separated: !r.converged || !(big <= MAX_COEF) }
+  // With 0/1 targets a (near-)zero loss means every row is fitted with certainty: separated data,
+  // whose gradient vanishes at a large but finite θ before Newton could run it out to infinity.
+  let sw = 0
+  let hard = true
+  for (let i = 0; i < p.t.length; i++) {
+    sw += p.w ? p.w[i] : 1
+    if (p.t[i] !== 0 && p.t[i] !== 1) hard = false
+  }
+  const certain = hard && r.loss <= SEPARATED_LOSS * sw
+  return { ...r, separated: !r.converged || !(big <= MAX_COEF) || certain }
 }
 
 function newton(p: LogisticColumns, opts: { start?: Float64Array; onIteration?: (it: number, gradNorm: number) => void }): Omit<LogisticFit, 'separated'> {
@@ -150,6 +160,13 @@ function newton(p: LogisticColumns, opts: { start?: Float64Array; onIteration?: 
     let accepted = false
     let slope = 0
     for (let j = 0; j < m; j++) slope += g[j] * d[j]
+    // Near the optimum the predicted decrease (the Newton decrement, −slope/2) falls below the
+    // rounding error of summing n losses, so a line search would reject good full steps at
+    // random and stall; there Newton is in its quadratic region and the full step is taken.
+    if (-slope <= 1e-9 * (1 + Math.abs(L))) {
+      for (let j = 0; j < m; j++) theta[j] += d[j]
+      continue
+    }
     for (let b = 0; b < 60; b++, step *= 0.5) {
       for (let j = 0; j < m; j++) trial[j] = theta[j] + step * d[j]
       const Lt = evaluate(p, trial)

@@ -51,9 +51,9 @@ export function optimalTemperature(z: Float64Array, y: Float64Array, w: Float64A
     for (let i = 0; i < n; i++) {
       const wi = weightAt(w, i)
       const u = s * z[i]
-      const sg = sigmoid(u)
-      g += wi * (sg - y[i]) * z[i]
       const e = Math.exp(-Math.abs(u))
+      const sg = u >= 0 ? 1 / (1 + e) : e / (1 + e)
+      g += wi * (sg - y[i]) * z[i]
       h += (wi * e * z[i] * z[i]) / ((1 + e) * (1 + e))
     }
     return [g, h]
