@@ -37,9 +37,10 @@ test(`RSS stays flat over ${CYCLES} fit/predict/save cycles, while leaking ${CYC
   const api = loadXGBoost()
   const leaked: DMatrix[] = []
   const before2 = process.memoryUsage().rss
+  let leakGrown = 0
   try {
     for (let i = 0; i < CYCLES; i++) leaked.push(new DMatrix(api, x, N, F))
-    var leakGrown = (process.memoryUsage().rss - before2) / MB
+    leakGrown = (process.memoryUsage().rss - before2) / MB
   } finally {
     for (const d of leaked) d.free()
   }
