@@ -11,7 +11,7 @@ import type {
   PolicySpec,
 } from '../contracts/specs.ts'
 import type { Component, ComponentFactory, ComponentOptions, SavedComponent } from '../contracts/component.ts'
-import { Registry } from './registry.ts'
+import { Registry, type RegisterOptions } from './registry.ts'
 import { FactoryError } from '../contracts/errors.ts'
 
 /**
@@ -30,8 +30,8 @@ export const ensembleRegistry = new Registry<EnsembleSpec, EnsembleFactory>('ens
 export const inferenceRegistry = new Registry<InferenceSpec, InferenceFactory>('inference method', { check: (s) => specProblems('inference', s) })
 export const policyRegistry = new Registry<PolicySpec, PolicyFactory>('policy', { check: (s) => specProblems('policy', s) })
 
-export function registerModel(spec: ModelSpec, factory: ModelFactory): void {
-  modelRegistry.register(spec, factory)
+export function registerModel(spec: ModelSpec, factory: ModelFactory, opts: RegisterOptions = {}): void {
+  modelRegistry.register(spec, factory, opts)
 }
 export function registerEnsemble(spec: EnsembleSpec, factory: EnsembleFactory): void {
   ensembleRegistry.register(spec, factory)

@@ -9,6 +9,16 @@ import { FactoryError, unknownNameMessage } from '../contracts/errors.ts'
 export interface RegistryEntry<Spec, Factory> {
   readonly spec: Spec
   readonly factory: Factory
+  /**
+   * Why this entry cannot run on this machine (e.g. a native library is missing), or undefined when
+   * it can. The conformance battery skips with this reason; the validator and palette can refuse
+   * or grey it out. Probed lazily, never at registration.
+   */
+  readonly unavailable?: () => string | undefined
+}
+
+export interface RegisterOptions {
+  unavailable?: () => string | undefined
 }
 
 export interface RegistryOptions<Spec> {
@@ -39,7 +49,7 @@ export class Registry<Spec extends { name: string }, Factory> {
    * Add an entry. The spec is copied through JSON and frozen, so what `list()` returns is exactly
    * what crosses the IPC and the plug-in cannot change its declared capabilities later.
    */
-  register(spec: Spec, factory: Factory): void {
+  register(spec: Spec, factory: Factory, opts: RegisterOptions = {}): void {
     const name = spec?.name
     if (typeof factory !== 'function')
       throw new FactoryError('E_REGISTRY', `${this.kind} '${name}' must be registered with a factory function`, { value: name })
@@ -49,7 +59,7 @@ export class Registry<Spec extends { name: string }, Factory> {
     const problems = this.check ? this.check(copy) : []
     if (problems.length)
       throw new FactoryError('E_REGISTRY', `invalid ${this.kind} spec '${name}': ${problems.join('; ')}`, { value: name, problems })
-    this.entries.set(name, deepFreeze({ spec: deepFreeze(copy), factory }))
+    this.entries.set(name, deepFreeze({ spec: deepFreeze(copy), factory, ...(opts.unavailable ? { unavailable: opts.unavailable } : {}) }))
   }
 
   has(name: string): boolean {

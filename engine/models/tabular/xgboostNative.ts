@@ -6,7 +6,7 @@ import type { ComponentOptions, FitData, JsonObject, JsonValue, NumericArray, Ou
 import { BaseComponent } from '../../registry/component.ts'
 import type { PluginState, RunContext } from '../../registry/component.ts'
 import { registerModel } from '../../registry/index.ts'
-import { loadXGBoost } from './xgboostNative/library.ts'
+import { loadXGBoost, xgboostUnavailableReason } from './xgboostNative/library.ts'
 import type { XGBoostApi } from './xgboostNative/library.ts'
 import { XGBOOST_PARAMS } from './xgboostNative/params.ts'
 import type { XGBoostObjective } from './xgboostNative/params.ts'
@@ -190,4 +190,4 @@ export class XGBoostNative extends BaseComponent<typeof spec> {
   }
 }
 
-registerModel(spec, (params, opts) => new XGBoostNative('model', spec, params, opts))
+registerModel(spec, (params, opts) => new XGBoostNative('model', spec, params, opts), { unavailable: () => xgboostUnavailableReason() })

@@ -46,7 +46,10 @@ export const REGISTRIES = {
 const modelBattery: KindBattery = {
   names: () => modelRegistry.names(),
   checksFor: (name) => {
-    const { spec, factory } = modelRegistry.get(name)
+    const entry = modelRegistry.get(name)
+    const why = entry.unavailable?.()
+    if (why !== undefined) return [{ name: 'available on this machine', skip: why, run: async () => {} }]
+    const { spec, factory } = entry
     const hint = MODEL_HINTS[name]
     const variants: readonly ModelHint[] = hint === undefined ? [{}] : Array.isArray(hint) ? hint : [hint as ModelHint]
     const subjects = variants.map((v) => ({ label: v.label, subject: modelSubject(spec, factory, v) }))
