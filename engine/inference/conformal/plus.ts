@@ -6,6 +6,7 @@ import type { InferenceSpec } from '../../contracts/specs.ts'
 import type { ParamSchema } from '../../contracts/params.ts'
 import { kthSmallest, lowerRank, upperRank } from './quantile.ts'
 import { intervalOutputs, savedArray } from './shared.ts'
+import { selectShifted, selectWork, sortFolds } from './sortedSelect.ts'
 
 /**
  * The part CV+ and jackknife+ share (Barber, Candès, Ramdas & Tibshirani 2021, §3–4): both hold
@@ -35,8 +36,16 @@ export function plusResiduals(x: Tensor, y: Float64Array, fold: Int32Array): Flo
   return r
 }
 
-/** CV+/jackknife+ bounds for every row of x (m, K); O(n) per row by selection. */
-export function plusBounds(x: Tensor, fit: PlusFit, coverage: number, ctx?: RunContext): { lo: Float64Array; hi: Float64Array } {
+/**
+ * How plusBounds selects: 'direct' materialises the n shifted values per test row and selects,
+ * O(n) per row; 'sorted' selects across the K per-fold sorted residual lists, O(K log² n) per row
+ * (sortedSelect.ts). Both return bit-identical bounds; 'auto' picks 'sorted' when K ≤ n / 64,
+ * i.e. CV+ with a few folds on many rows, and 'direct' for jackknife+ (K = n).
+ */
+export type PlusStrategy = 'auto' | 'direct' | 'sorted'
+
+/** CV+/jackknife+ bounds for every row of x (m, K). */
+export function plusBounds(x: Tensor, fit: PlusFit, coverage: number, ctx?: RunContext, strategy: PlusStrategy = 'auto'): { lo: Float64Array; hi: Float64Array } {
   const [m, k] = x.shape
   const { residual, fold } = fit
   const n = residual.length
@@ -44,18 +53,26 @@ export function plusBounds(x: Tensor, fit: PlusFit, coverage: number, ctx?: RunC
   const kHi = upperRank(n, coverage)
   const lo = new Float64Array(m)
   const hi = new Float64Array(m)
-  const a = new Float64Array(n)
   const d = x.data
+  const sorted = strategy === 'sorted' || (strategy === 'auto' && k * 64 <= n)
+  const folds = sorted ? sortFolds(residual, fold, k) : undefined
+  const work = sorted ? selectWork(k) : undefined
+  const a = sorted ? new Float64Array(0) : new Float64Array(n)
   for (let j = 0; j < m; j++) {
     const o = j * k
-    if (kLo >= 1) {
-      for (let i = 0; i < n; i++) a[i] = d[o + fold[i]] - residual[i]
-      lo[j] = kthSmallest(a, kLo)
-    } else lo[j] = -Infinity
-    if (kHi <= n) {
-      for (let i = 0; i < n; i++) a[i] = d[o + fold[i]] + residual[i]
-      hi[j] = kthSmallest(a, kHi)
-    } else hi[j] = Infinity
+    if (folds && work) {
+      lo[j] = selectShifted(d, o, folds, kLo, true, work)
+      hi[j] = selectShifted(d, o, folds, kHi, false, work)
+    } else {
+      if (kLo >= 1) {
+        for (let i = 0; i < n; i++) a[i] = d[o + fold[i]] - residual[i]
+        lo[j] = kthSmallest(a, kLo)
+      } else lo[j] = -Infinity
+      if (kHi <= n) {
+        for (let i = 0; i < n; i++) a[i] = d[o + fold[i]] + residual[i]
+        hi[j] = kthSmallest(a, kHi)
+      } else hi[j] = Infinity
+    }
     if (ctx && (j & 1023) === 1023) ctx.progress(j / m)
   }
   return { lo, hi }
