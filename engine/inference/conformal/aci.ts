@@ -36,7 +36,8 @@ const spec = {
   name: 'aci',
   description: 'adaptive conformal inference: online α_t keeps long-run coverage on drifting series',
   category: 'conformal',
-  // the default base 'split' needs E_r; base 'cqr' needs q05/q95 (see the report in README.md)
+  // Static, so it describes the default base 'split'. With base 'cqr' the real inputs are q05/q95,
+  // which the config validator cannot see from a spec (README.md, "Known gaps").
   inputs: ['E_r'],
   outputs: INTERVAL_OUTPUTS,
   requiresHoldout: true,
