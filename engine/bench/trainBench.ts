@@ -18,6 +18,8 @@ const opt = (name: string, dflt: string) => {
 interface ChildResult {
   bars: number
   totalSeconds: number
+  /** CPU seconds of the run (user + system): steadier than wall time on a shared machine */
+  cpuSeconds: number
   peakRssMB: number
   stages: { stage: string; seconds: number }[]
   dataStages: { stage: string; seconds: number; barsPerSecond: number }[]
@@ -42,6 +44,7 @@ if (args[0] === '--child') {
   const { config, text } = parsePipelineYaml(String(doc), configFile)
   const fits: ChildResult['fits'] = []
   const t0 = performance.now()
+  const c0 = process.cpuUsage()
   const r = await runPipeline(config, {
     configYaml: text,
     onEvent: (e) => {
@@ -53,6 +56,7 @@ if (args[0] === '--child') {
   const out: ChildResult = {
     bars: r.n,
     totalSeconds: (performance.now() - t0) / 1000,
+    cpuSeconds: ((c => c.user + c.system)(process.cpuUsage(c0))) / 1e6,
     peakRssMB: process.resourceUsage().maxRSS / 1024,
     stages: r.timings,
     dataStages: r.dataTimings,
@@ -85,7 +89,7 @@ if (child.status !== 0) {
 const r = JSON.parse(child.stdout) as ChildResult
 
 if (json) console.log(JSON.stringify({ bench: 'train', config: configFile, data: btc, ...r }, null, 2))
-else console.log(`fast_baseline on BTCUSDT 1m (${r.bars.toLocaleString('en')} bars): whole run ${r.totalSeconds.toFixed(2)} s, peak RSS ${r.peakRssMB.toFixed(0)} MB`)
+else console.log(`fast_baseline on BTCUSDT 1m (${r.bars.toLocaleString('en')} bars): whole run ${r.totalSeconds.toFixed(2)} s (CPU ${r.cpuSeconds.toFixed(2)} s), peak RSS ${r.peakRssMB.toFixed(0)} MB`)
 printTable('runner stages', r.stages.map((s) => ({ stage: s.stage, seconds: s.seconds })), json)
 printTable('data sub-stages', r.dataStages.map((s) => ({ stage: s.stage, seconds: s.seconds, 'bars/s': s.barsPerSecond })), json)
 const models = [...new Set(r.fits.map((f) => f.model))]
