@@ -4,4 +4,5 @@
 import './data/features/index.ts'
 import './models/index.ts'
 import './inference/index.ts'
+import './ensembles/index.ts'
 export { listAll } from './registry/index.ts'

@@ -6,6 +6,7 @@ import { MODEL_HINTS } from './hints.ts'
 import { MODEL_CHECKS, modelSubject } from './modelBattery.ts'
 import type { ModelHint } from './modelBattery.ts'
 import { INFERENCE_CHECKS, INFERENCE_HINTS, inferenceSubject } from './inferenceBattery.ts'
+import { ENSEMBLE_CHECKS, ENSEMBLE_HINTS, ensembleSubject } from './ensembleBattery.ts'
 
 /**
  * One battery per component kind: the registry it walks, how it builds a subject (a component
@@ -77,9 +78,31 @@ const inferenceBattery: KindBattery = {
   },
 }
 
+const ensembleBattery: KindBattery = {
+  names: () => ensembleRegistry.names(),
+  checksFor: (name) => {
+    const { spec, factory } = ensembleRegistry.get(name)
+    const variants = ENSEMBLE_HINTS[name] ?? [{}]
+    const subjects = variants.map((v) => ({ label: v.label, subject: ensembleSubject(spec, factory, v) }))
+    const checks = subjects.flatMap(({ label, subject }) =>
+      bind(ENSEMBLE_CHECKS, subject).map((c) => (label && variants.length > 1 ? { ...c, name: `[${label}] ${c.name}` } : c)),
+    )
+    const coverage: BoundCheck = {
+      name: 'coverage: the battery variants together produce every output the spec declares',
+      skip: undefined,
+      run: async () => {
+        const seen = new Set(subjects.flatMap(({ subject }) => subject.outputs))
+        const missing = spec.outputs.filter((o) => !seen.has(o))
+        assert.deepEqual(missing, [], `declared outputs ${missing.join(', ')} are produced by no checked configuration; add a variant for '${name}' in ENSEMBLE_HINTS (engine/test/conformance/ensembleBattery.ts)`)
+      },
+    }
+    return [coverage, ...checks]
+  },
+}
+
 export const BATTERIES: { readonly [K in ComponentKind]: KindBattery | null } = {
   model: modelBattery,
-  ensemble: null,
+  ensemble: ensembleBattery,
   inference: inferenceBattery,
   policy: null,
 }
