@@ -25,8 +25,8 @@ import type { MetaHead, MetaModel, MetaParams } from './metaLearners/index.ts'
 
 export const META_PARAMS = {
   meta_learner: { type: 'enum', choices: ['logistic', 'ridge', 'elastic_net'], default: 'logistic', description: 'logistic (p_up only), ridge or elastic_net; see engine/ensembles/README.md' },
-  c: { type: 'number', default: 1, min: 0, exclusiveMin: true, log: true, description: "logistic: inverse L2 strength (scikit-learn's C) on standardised meta-features" },
-  alpha: { type: 'number', default: 0.01, min: 0, log: true, description: 'ridge: penalty on Σ squared residuals; elastic_net: penalty on the mean loss (scikit-learn meanings), on standardised meta-features' },
+  c: { type: 'number', default: 1, min: 0, exclusiveMin: true, log: true, description: "logistic: inverse L2 strength (scikit-learn C) on raw member logits" },
+  alpha: { type: 'number', default: 0.01, min: 0, log: true, description: 'ridge: penalty on Σ squared residuals; elastic_net: penalty on the mean loss (scikit-learn meanings), with features and target in units of the target std' },
   l1_ratio: { type: 'number', default: 0.5, min: 0, max: 1, description: 'elastic_net: share of L1 in the penalty (1 = lasso, 0 = ridge-like)' },
   max_iter: { type: 'int', default: 500, min: 1, max: 1_000_000, description: 'most solver iterations (Newton / proximal-Newton steps; coordinate sweeps ×200 for E_r elastic net)' },
   tol: { type: 'number', default: 1e-10, min: 0, exclusiveMin: true, log: true, description: 'stop when the optimality residual is ≤ tol' },

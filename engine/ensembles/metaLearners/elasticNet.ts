@@ -29,7 +29,7 @@ export interface ElasticNetOptions {
   l1Ratio: number
   weight?: Float64Array
   maxIter?: number
-  /** KKT residual at which to stop (default 1e-12 for regression on standardised data, 1e-10 logistic) */
+  /** KKT residual at which to stop (default 1e-12 for regression in target-std units, 1e-10 logistic) */
   tol?: number
   /** called once per outer iteration; may throw to cancel */
   onIteration?: (iteration: number, residual: number) => void

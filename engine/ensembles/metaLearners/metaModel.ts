@@ -20,11 +20,15 @@ import type { LinearFit } from './linalg.ts'
  * the members (coefficients 1/m each = geometric pooling), which contains the identity (one member
  * with coefficient 1) — so it can always at least reproduce its best member.
  *
- * Every meta-feature is z-scored with the training rows' (unweighted) mean and std before the
- * solver sees it (a constant column keeps std 1), and the regression heads (ridge, E_r elastic net)
- * z-score the target too. That makes alpha and c scale-free: E_r of 1e-3 and logits of 3 are
- * penalised alike, and the same alpha means the same shrinkage whatever the return units. The
- * solvers themselves are the plain scikit-learn estimators (tested against it on raw inputs).
+ * Units. Meta-features are NOT z-scored: a logistic head reads raw member logits, so its penalty
+ * is in "trust" units (coefficient 1 = take that member's logit as is) — z-scoring would divide by a
+ * member's spread on the meta-training rows, and a member that was nearly constant there (a base
+ * model that found nothing in early folds) would get a huge coefficient per logit unit and blow up
+ * when a later fold's model of that member is livelier (measured: OOF log loss 1.08 instead of
+ * 0.693 on a random walk). Regression heads (ridge; the E_r elastic net) divide the features AND the
+ * target by the target's std, one common scale: coefficients keep their meaning (1 = take the
+ * member's E_r as is) and alpha becomes free of the return units (E_r of 1e-3 or of 10 shrink
+ * alike). The solvers themselves are the plain scikit-learn estimators (tested against it).
  */
 
 export const META_LEARNERS = ['ridge', 'logistic', 'elastic_net'] as const
@@ -52,13 +56,11 @@ export interface MetaModel {
   head: MetaHead
   learner: MetaLearnerName
   transforms: ColumnTransform[]
-  mean: Float64Array
-  scale: Float64Array
+  /** coefficients and intercept in units of `unit` (features and target divided by it) */
   coef: Float64Array
   intercept: number
-  /** target mean and std the coefficients are in units of (0 and 1 for logistic heads) */
-  yMean: number
-  yScale: number
+  /** the target's std for regression heads (1 for logistic heads) */
+  unit: number
 }
 
 /** A learner that cannot model a head, with why; undefined when the pair is fine. */
@@ -87,35 +89,31 @@ export function transformsFor(head: MetaHead, learner: MetaLearnerName, isMember
   return isMemberP.map((p) => (head === 'p_up' && p && learner !== 'ridge' ? 'logit' : 'identity'))
 }
 
-/** The (n, f) standardised design: transform, then z-score with the given mean/scale. */
-function design(cols: readonly Float64Array[], transforms: readonly ColumnTransform[], mean: Float64Array, scale: Float64Array): Float64Array {
+/** The (n, f) design: each column transformed, then divided by the head's unit. */
+function design(cols: readonly Float64Array[], transforms: readonly ColumnTransform[], unit: number): Float64Array {
   const f = cols.length
   const n = f ? cols[0].length : 0
   const x = new Float64Array(n * f)
   for (let j = 0; j < f; j++) {
     const c = cols[j]
     const lg = transforms[j] === 'logit'
-    const mu = mean[j]
-    const sd = scale[j]
-    for (let i = 0; i < n; i++) x[i * f + j] = ((lg ? logit(c[i]) : c[i]) - mu) / sd
+    for (let i = 0; i < n; i++) x[i * f + j] = (lg ? logit(c[i]) : c[i]) / unit
   }
   return x
 }
 
-function moments(v: ArrayLike<number>, n: number, map: (x: number) => number): { mean: number; std: number } {
+/** Population std of y (1 when y is constant, so a constant target still fits). */
+function stdOf(y: Float64Array): number {
+  const n = y.length
   let s = 0
-  for (let i = 0; i < n; i++) s += map(v[i])
+  for (let i = 0; i < n; i++) s += y[i]
   const mean = s / n
   let ss = 0
-  for (let i = 0; i < n; i++) {
-    const d = map(v[i]) - mean
-    ss += d * d
-  }
-  const std = Math.sqrt(ss / n)
-  return { mean, std: std > 0 ? std : 1 }
+  for (let i = 0; i < n; i++) ss += (y[i] - mean) ** 2
+  const sd = Math.sqrt(ss / n)
+  return sd > 0 ? sd : 1
 }
 
-const id = (x: number) => x
 
 /**
  * Fit one head. `cols` are the raw meta-feature columns (member outputs, regime probabilities) over
@@ -129,24 +127,10 @@ export function fitMetaModel(
   if (why) throw new FactoryError('E_PARAM', why, { path: 'meta_learner', value: p.learner, valid: ['ridge', 'elastic_net'] })
   const f = cols.length
   const n = y.length
-  const mean = new Float64Array(f)
-  const scale = new Float64Array(f)
-  for (let j = 0; j < f; j++) {
-    const m = moments(cols[j], n, transforms[j] === 'logit' ? logit : id)
-    mean[j] = m.mean
-    scale[j] = m.std
-  }
-  const x = design(cols, transforms, mean, scale)
   const regression = p.learner === 'ridge' || head === 'E_r'
-  let yMean = 0
-  let yScale = 1
-  let target = y
-  if (regression) {
-    const m = moments(y, n, id)
-    yMean = m.mean
-    yScale = m.std
-    target = Float64Array.from(y, (v) => (v - yMean) / yScale)
-  }
+  const unit = regression ? stdOf(y) : 1
+  const x = design(cols, transforms, unit)
+  const target = regression ? Float64Array.from(y, (v) => v / unit) : y
   const w = opts.weight
   const common = { ...(w ? { weight: w } : {}), ...(opts.onIteration ? { onIteration: opts.onIteration } : {}), maxIter: p.maxIter }
   let fit: LinearFit
@@ -154,7 +138,7 @@ export function fitMetaModel(
   else if (p.learner === 'logistic') fit = fitLogisticL2(x, n, f, target, p.c, { ...common, tol: p.tol })
   else if (head === 'E_r') fit = fitElasticNet(x, n, f, target, { alpha: p.alpha, l1Ratio: p.l1Ratio, ...common, tol: Math.min(p.tol, 1e-12) })
   else fit = fitLogisticElasticNet(x, n, f, target, { alpha: p.alpha, l1Ratio: p.l1Ratio, ...common, tol: p.tol })
-  const model: MetaModel = { head, learner: p.learner, transforms: [...transforms], mean, scale, coef: fit.coef, intercept: fit.intercept, yMean, yScale }
+  const model: MetaModel = { head, learner: p.learner, transforms: [...transforms], coef: fit.coef, intercept: fit.intercept, unit }
   return { model, info: { iterations: fit.iterations, converged: fit.converged, coef: Array.from(fit.coef), intercept: fit.intercept } }
 }
 
@@ -164,23 +148,18 @@ export function predictMetaModel(m: MetaModel, cols: readonly Float64Array[]): F
   if (f !== m.coef.length)
     throw new FactoryError('E_CONFIG', `meta-model for ${m.head} holds ${m.coef.length} coefficients but got ${f} meta-feature columns; the saved state is corrupt`, { value: f, valid: [m.coef.length] })
   const n = f ? cols[0].length : 0
-  const out = new Float64Array(n).fill(m.intercept)
+  // z is in units of m.unit; the unit cancels between the features and the target
+  const out = new Float64Array(n).fill(m.intercept * m.unit)
   for (let j = 0; j < f; j++) {
     const c = cols[j]
-    const lg = m.transforms[j] === 'logit'
-    const k = m.coef[j] / m.scale[j]
-    const mu = m.mean[j]
+    const k = m.coef[j]
     if (k === 0) continue
-    for (let i = 0; i < n; i++) out[i] += k * ((lg ? logit(c[i]) : c[i]) - mu)
+    if (m.transforms[j] === 'logit') for (let i = 0; i < n; i++) out[i] += k * logit(c[i])
+    else for (let i = 0; i < n; i++) out[i] += k * c[i]
   }
   const logistic = m.learner !== 'ridge' && m.head === 'p_up'
-  for (let i = 0; i < n; i++) {
-    if (logistic) out[i] = sigmoid(out[i])
-    else {
-      const v = m.yMean + m.yScale * out[i]
-      out[i] = m.head === 'p_up' ? Math.min(1 - P_CLIP, Math.max(P_CLIP, v)) : v
-    }
-  }
+  if (logistic) for (let i = 0; i < n; i++) out[i] = sigmoid(out[i])
+  else if (m.head === 'p_up') for (let i = 0; i < n; i++) out[i] = Math.min(1 - P_CLIP, Math.max(P_CLIP, out[i]))
   return out
 }
 
@@ -188,13 +167,10 @@ export function predictMetaModel(m: MetaModel, cols: readonly Float64Array[]): F
 
 export function metaModelToJson(m: MetaModel): { state: JsonObject; array: Float64Array } {
   const f = m.coef.length
-  const array = new Float64Array(3 * f + 3)
-  array.set(m.mean, 0)
-  array.set(m.scale, f)
-  array.set(m.coef, 2 * f)
-  array[3 * f] = m.intercept
-  array[3 * f + 1] = m.yMean
-  array[3 * f + 2] = m.yScale
+  const array = new Float64Array(f + 2)
+  array.set(m.coef, 0)
+  array[f] = m.intercept
+  array[f + 1] = m.unit
   return { state: { head: m.head, learner: m.learner, transforms: [...m.transforms] }, array }
 }
 
@@ -203,20 +179,10 @@ export function metaModelFromJson(state: unknown, array: unknown, where: string)
   const ok =
     s !== null && typeof s === 'object' && (s.head === 'p_up' || s.head === 'E_r') && typeof s.learner === 'string' &&
     (META_LEARNERS as readonly string[]).includes(s.learner) && Array.isArray(s.transforms) &&
-    s.transforms.every((t) => t === 'logit' || t === 'identity') && array instanceof Float64Array && array.length === 3 * s.transforms.length + 3
-  if (!ok) throw new FactoryError('E_CONFIG', `${where}: saved meta-model is malformed (needs head, learner, transforms and a Float64Array of 3·f + 3 numbers)`, { path: where })
+    s.transforms.every((t) => t === 'logit' || t === 'identity') && array instanceof Float64Array && array.length === s.transforms.length + 2
+  if (!ok) throw new FactoryError('E_CONFIG', `${where}: saved meta-model is malformed (needs head, learner, transforms and a Float64Array of f + 2 numbers)`, { path: where })
   const t = s.transforms as ColumnTransform[]
   const f = t.length
   const a = array as Float64Array
-  return {
-    head: s.head as MetaHead,
-    learner: s.learner as MetaLearnerName,
-    transforms: [...t],
-    mean: a.slice(0, f),
-    scale: a.slice(f, 2 * f),
-    coef: a.slice(2 * f, 3 * f),
-    intercept: a[3 * f],
-    yMean: a[3 * f + 1],
-    yScale: a[3 * f + 2],
-  }
+  return { head: s.head as MetaHead, learner: s.learner as MetaLearnerName, transforms: [...t], coef: a.slice(0, f), intercept: a[f], unit: a[f + 1] }
 }
