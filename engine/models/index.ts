@@ -3,6 +3,7 @@
 // battery (engine/test/conformance.test.ts, which also checks this list is complete) follow.
 import './tabular/logistic.ts'
 import './tabular/lightgbm.ts'
+import './tabular/xgboost.ts'
 import './tabular/xgboostNative.ts'
 import './tabular/randomForest.ts'
 import './tabular/extraTrees.ts'

@@ -58,6 +58,8 @@ export type TreeGrower = (ws: GrowWorkspace, grad: Float64Array, hess: Float64Ar
 export interface TrainOptions {
   valid?: ValidSet
   grower?: TreeGrower
+  /** node histograms the grower may hold at once (default numLeaves, what leaf-wise growth needs) */
+  histograms?: number
   onIteration?: (info: IterationInfo) => void
 }
 
@@ -102,7 +104,7 @@ function drawBag(n: number, fraction: number, rng: Rng, out: Uint32Array, inBag:
 export function trainBooster(binned: BinnedMatrix, y: Float64Array, w: Float64Array | undefined, obj: Objective, p: BoosterParams, rng: Rng, opts: TrainOptions = {}): BoosterResult {
   const { n } = binned
   const grow = opts.grower ?? growTreeLeafwise
-  const ws = new GrowWorkspace(binned, p.numLeaves)
+  const ws = new GrowWorkspace(binned, p.numLeaves, opts.histograms)
   const init = obj.initScore(y, w)
   const score = new Float64Array(n).fill(init)
   const grad = new Float64Array(n)

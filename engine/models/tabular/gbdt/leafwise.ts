@@ -32,13 +32,14 @@ export class GrowWorkspace {
   readonly leafH: Float64Array
   readonly best: SplitInfo[]
 
-  constructor(readonly binned: BinnedMatrix, numLeaves: number) {
+  /** `histograms`: node histogram buffers to allocate (leaf-wise growth needs one per leaf) */
+  constructor(readonly binned: BinnedMatrix, numLeaves: number, histograms = numLeaves) {
     const n = binned.n
     this.rowIdx = new Uint32Array(n)
     this.tmp = new Uint32Array(n)
     this.gOrd = new Float64Array(n)
     this.hOrd = new Float64Array(n)
-    this.hists = Array.from({ length: numLeaves }, () => new Float64Array(binned.mapper.totalBins * SLOT))
+    this.hists = Array.from({ length: histograms }, () => new Float64Array(binned.mapper.totalBins * SLOT))
     this.leafBegin = new Int32Array(numLeaves)
     this.leafCnt = new Int32Array(numLeaves)
     this.leafG = new Float64Array(numLeaves)
