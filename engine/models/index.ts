@@ -4,6 +4,7 @@
 import './tabular/logistic.ts'
 import './tabular/lightgbm.ts'
 import './tabular/xgboost.ts'
+import './tabular/catboost.ts'
 import './tabular/xgboostNative.ts'
 import './tabular/randomForest.ts'
 import './tabular/extraTrees.ts'

@@ -16,6 +16,10 @@ export const MODEL_HINTS: Readonly<Record<string, ModelHint | readonly ModelHint
     { label: 'outputs=p_up', params: { n_estimators: 30 } },
     { label: 'outputs=all', params: { n_estimators: 30, outputs: 'all' } },
   ],
+  catboost: [
+    { label: 'outputs=p_up', params: { iterations: 30 } },
+    { label: 'outputs=all', params: { iterations: 30, outputs: 'all' } },
+  ],
   random_forest: [{ label: 'outputs=p_up', params: { n_estimators: 10 } }, { label: 'outputs=p_up+E_r', params: { n_estimators: 10, outputs: 'p_up+E_r' } }],
   extra_trees: [{ label: 'outputs=p_up', params: { n_estimators: 10 } }, { label: 'outputs=p_up+E_r', params: { n_estimators: 10, outputs: 'p_up+E_r' } }],
   xgboost_native: [{ label: 'outputs=p_up', params: { n_estimators: 30 } }, { label: 'outputs=p_up+E_r', params: { n_estimators: 30, outputs: 'p_up+E_r' } }],
