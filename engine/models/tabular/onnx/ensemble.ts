@@ -1,3 +1,5 @@
+import { FactoryError } from '../../../contracts/errors.ts'
+
 /**
  * A tree ensemble in the shape of ONNX's ai.onnx.ml TreeEnsembleRegressor attributes: one entry per
  * node (trees back to back, each tree's root first, as onnxruntime takes the first node of a tree
@@ -14,68 +16,85 @@ export interface TreeEnsemble {
   aggregate: 'SUM' | 'AVERAGE'
   /** added after aggregation: a booster's init score / base margin */
   base: number
-  /** applied to the aggregated score: LOGISTIC = 1 / (1 + e^−s) for a binary head */
+  /** applied to the aggregated score: sigmoid for a binary head */
   link: 'identity' | 'sigmoid'
   numTrees: number
-  nodeTree: number[]
-  nodeId: number[]
-  /** per node: true for a leaf (mode LEAF), which has no feature, threshold or children */
-  nodeLeaf: boolean[]
-  nodeFeature: number[]
-  nodeThreshold: number[]
-  nodeTrue: number[]
-  nodeFalse: number[]
+  /** nodes and leaf weights written so far (the arrays are sized exactly for the whole ensemble) */
+  nodes: number
+  leaves: number
+  nodeTree: Int32Array
+  nodeId: Int32Array
+  /** per node: 1 for a leaf (mode LEAF), which has no feature, threshold or children */
+  nodeLeaf: Uint8Array
+  nodeFeature: Int32Array
+  nodeThreshold: Float64Array
+  nodeTrue: Int32Array
+  nodeFalse: Int32Array
   /** 1 when NaN takes the true branch (onnxruntime otherwise sends NaN down the false one) */
-  nodeMissingTrue: number[]
-  leafTree: number[]
-  leafNode: number[]
-  leafWeight: number[]
+  nodeMissingTrue: Uint8Array
+  leafTree: Int32Array
+  leafNode: Int32Array
+  leafWeight: Float64Array
 }
 
-export function emptyEnsemble(mode: BranchMode, aggregate: TreeEnsemble['aggregate'], base: number, link: TreeEnsemble['link']): TreeEnsemble {
+/** An ensemble with room for exactly `numNodes` nodes, `numLeaves` of them leaves. */
+export function emptyEnsemble(mode: BranchMode, aggregate: TreeEnsemble['aggregate'], base: number, link: TreeEnsemble['link'], numNodes: number, numLeaves: number): TreeEnsemble {
   return {
     mode,
     aggregate,
     base,
     link,
     numTrees: 0,
-    nodeTree: [],
-    nodeId: [],
-    nodeLeaf: [],
-    nodeFeature: [],
-    nodeThreshold: [],
-    nodeTrue: [],
-    nodeFalse: [],
-    nodeMissingTrue: [],
-    leafTree: [],
-    leafNode: [],
-    leafWeight: [],
+    nodes: 0,
+    leaves: 0,
+    nodeTree: new Int32Array(numNodes),
+    nodeId: new Int32Array(numNodes),
+    nodeLeaf: new Uint8Array(numNodes),
+    nodeFeature: new Int32Array(numNodes),
+    nodeThreshold: new Float64Array(numNodes),
+    nodeTrue: new Int32Array(numNodes),
+    nodeFalse: new Int32Array(numNodes),
+    nodeMissingTrue: new Uint8Array(numNodes),
+    leafTree: new Int32Array(numLeaves),
+    leafNode: new Int32Array(numLeaves),
+    leafWeight: new Float64Array(numLeaves),
   }
 }
 
+function room(e: TreeEnsemble, leaf: boolean): number {
+  if (e.nodes >= e.nodeTree.length || (leaf && e.leaves >= e.leafTree.length))
+    throw new FactoryError('E_INTERNAL', `onnx/ensemble: converter wrote more than the ${e.nodeTree.length} nodes / ${e.leafTree.length} leaves it sized`, { value: e.nodes })
+  return e.nodes++
+}
+
 export function addBranch(e: TreeEnsemble, tree: number, id: number, feature: number, threshold: number, trueId: number, falseId: number, missingTrue: boolean): void {
-  e.nodeTree.push(tree)
-  e.nodeId.push(id)
-  e.nodeLeaf.push(false)
-  e.nodeFeature.push(feature)
-  e.nodeThreshold.push(threshold)
-  e.nodeTrue.push(trueId)
-  e.nodeFalse.push(falseId)
-  e.nodeMissingTrue.push(missingTrue ? 1 : 0)
+  const k = room(e, false)
+  e.nodeTree[k] = tree
+  e.nodeId[k] = id
+  e.nodeFeature[k] = feature
+  e.nodeThreshold[k] = threshold
+  e.nodeTrue[k] = trueId
+  e.nodeFalse[k] = falseId
+  e.nodeMissingTrue[k] = missingTrue ? 1 : 0
 }
 
 export function addLeaf(e: TreeEnsemble, tree: number, id: number, weight: number): void {
-  e.nodeTree.push(tree)
-  e.nodeId.push(id)
-  e.nodeLeaf.push(true)
-  e.nodeFeature.push(0)
-  e.nodeThreshold.push(0)
-  e.nodeTrue.push(0)
-  e.nodeFalse.push(0)
-  e.nodeMissingTrue.push(0)
-  e.leafTree.push(tree)
-  e.leafNode.push(id)
-  e.leafWeight.push(weight)
+  const k = room(e, true)
+  e.nodeTree[k] = tree
+  e.nodeId[k] = id
+  e.nodeLeaf[k] = 1
+  const l = e.leaves++
+  e.leafTree[l] = tree
+  e.leafNode[l] = id
+  e.leafWeight[l] = weight
+}
+
+/** Close the ensemble: every sized slot must have been written (a converter's count was right). */
+export function finishEnsemble(e: TreeEnsemble, numTrees: number): TreeEnsemble {
+  if (e.nodes !== e.nodeTree.length || e.leaves !== e.leafTree.length)
+    throw new FactoryError('E_INTERNAL', `onnx/ensemble: converter sized ${e.nodeTree.length} nodes / ${e.leafTree.length} leaves but wrote ${e.nodes} / ${e.leaves}`, { value: e.nodes })
+  e.numTrees = numTrees
+  return e
 }
 
 const f32 = new Float32Array(1)

@@ -1,6 +1,6 @@
 import type { Forest } from '../forest/forest.ts'
 import { treeCount } from '../forest/forest.ts'
-import { addBranch, addLeaf, emptyEnsemble } from './ensemble.ts'
+import { addBranch, addLeaf, emptyEnsemble, finishEnsemble } from './ensemble.ts'
 import type { TreeEnsemble } from './ensemble.ts'
 
 /**
@@ -10,8 +10,10 @@ import type { TreeEnsemble } from './ensemble.ts'
  * nodes_missing_value_tracks_true = 0 everywhere reproduces that.
  */
 export function forestEnsemble(fr: Forest): TreeEnsemble {
-  const e = emptyEnsemble('BRANCH_LEQ', 'AVERAGE', 0, 'identity')
   const T = treeCount(fr)
+  let leaves = 0
+  for (let a = 0; a < fr.feature.length; a++) if (fr.feature[a] < 0) leaves++
+  const e = emptyEnsemble('BRANCH_LEQ', 'AVERAGE', 0, 'identity', fr.feature.length, leaves)
   for (let t = 0; t < T; t++) {
     const o = fr.nodeStart[t]
     for (let k = 0; k < fr.nodeStart[t + 1] - o; k++) {
@@ -20,6 +22,5 @@ export function forestEnsemble(fr: Forest): TreeEnsemble {
       else addBranch(e, t, k, fr.feature[a], fr.threshold[a], fr.left[a], fr.right[a], false)
     }
   }
-  e.numTrees = T
-  return e
+  return finishEnsemble(e, T)
 }

@@ -1,6 +1,6 @@
 import type { Forest } from '../gbdt/forest.ts'
 import { numTrees } from '../gbdt/forest.ts'
-import { addBranch, addLeaf, emptyEnsemble } from './ensemble.ts'
+import { addBranch, addLeaf, emptyEnsemble, finishEnsemble } from './ensemble.ts'
 import type { TreeEnsemble } from './ensemble.ts'
 
 /**
@@ -11,8 +11,8 @@ import type { TreeEnsemble } from './ensemble.ts'
  * the base value; `sigmoid` is set for the binary head, whose output is sigmoid(raw score).
  */
 export function gbdtEnsemble(fr: Forest, sigmoid: boolean): TreeEnsemble {
-  const e = emptyEnsemble('BRANCH_LEQ', 'SUM', fr.initScore, sigmoid ? 'sigmoid' : 'identity')
   const T = numTrees(fr)
+  const e = emptyEnsemble('BRANCH_LEQ', 'SUM', fr.initScore, sigmoid ? 'sigmoid' : 'identity', fr.nodeStart[T] + fr.leafStart[T], fr.leafStart[T])
   for (let t = 0; t < T; t++) {
     const ns = fr.nodeStart[t], ls = fr.leafStart[t]
     const m = fr.nodeStart[t + 1] - ns
@@ -27,6 +27,5 @@ export function gbdtEnsemble(fr: Forest, sigmoid: boolean): TreeEnsemble {
     }
     for (let l = 0; l < fr.leafStart[t + 1] - ls; l++) addLeaf(e, t, m + l, fr.leafValue[ls + l])
   }
-  e.numTrees = T
-  return e
+  return finishEnsemble(e, T)
 }

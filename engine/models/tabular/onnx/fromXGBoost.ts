@@ -1,5 +1,5 @@
 import { FactoryError } from '../../../contracts/errors.ts'
-import { addBranch, addLeaf, emptyEnsemble } from './ensemble.ts'
+import { addBranch, addLeaf, emptyEnsemble, finishEnsemble } from './ensemble.ts'
 import type { TreeEnsemble } from './ensemble.ts'
 import { parseUbjson } from './ubjson.ts'
 import type { UbjValue } from './ubjson.ts'
@@ -38,7 +38,7 @@ export function xgboostEnsemble(ubj: Uint8Array): TreeEnsemble {
   const objective = field(field(learner, 'objective', 'learner'), 'name', 'learner.objective') as string
   if (!(SUPPORTED_OBJECTIVES as readonly string[]).includes(objective)) bad(`objective '${objective}' is not supported`, 'learner.objective.name', objective, SUPPORTED_OBJECTIVES)
   const mp = field(learner, 'learner_model_param', 'learner')
-  const numTarget = Number(field(mp, 'num_target', 'learner.learner_model_param') ?? 1)
+  const numTarget = Number(field(mp, 'num_target', 'learner.learner_model_param'))
   const numClass = Number(field(mp, 'num_class', 'learner.learner_model_param'))
   if (numTarget > 1 || numClass > 1) bad(`${numTarget} targets / ${numClass} classes; only single-output models are supported`, 'learner.learner_model_param')
   const baseScore = Number(field(mp, 'base_score', 'learner.learner_model_param'))
@@ -50,21 +50,26 @@ export function xgboostEnsemble(ubj: Uint8Array): TreeEnsemble {
   if (gbName !== 'gbtree') bad(`booster '${String(gbName)}' is not supported`, 'learner.gradient_booster.name', gbName, ['gbtree'])
   const trees = field(field(gb, 'model', 'learner.gradient_booster'), 'trees', 'learner.gradient_booster.model')
   if (!Array.isArray(trees)) bad("'trees' is not an array", 'learner.gradient_booster.model.trees')
-  const e = emptyEnsemble('BRANCH_LT', 'SUM', base, sigmoid ? 'sigmoid' : 'identity')
-  ;(trees as UbjValue[]).forEach((tree, t) => {
+  const parsed = (trees as UbjValue[]).map((tree, t) => {
     const path = `learner.gradient_booster.model.trees[${t}]`
-    const left = numbers(tree, 'left_children', path)
-    const right = numbers(tree, 'right_children', path)
-    const feat = numbers(tree, 'split_indices', path)
-    const cond = numbers(tree, 'split_conditions', path)
-    const defLeft = numbers(tree, 'default_left', path)
     const splitType = (tree as Obj).split_type
     if (Array.isArray(splitType) && splitType.some((s) => s !== 0)) bad('categorical splits are not supported', `${path}.split_type`)
+    return {
+      left: numbers(tree, 'left_children', path),
+      right: numbers(tree, 'right_children', path),
+      feat: numbers(tree, 'split_indices', path),
+      cond: numbers(tree, 'split_conditions', path),
+      defLeft: numbers(tree, 'default_left', path),
+    }
+  })
+  let nodes = 0, leaves = 0
+  for (const p of parsed) for (const l of p.left) (nodes++, l === -1 && leaves++)
+  const e = emptyEnsemble('BRANCH_LT', 'SUM', base, sigmoid ? 'sigmoid' : 'identity', nodes, leaves)
+  parsed.forEach(({ left, right, feat, cond, defLeft }, t) => {
     for (let k = 0; k < left.length; k++) {
       if (left[k] === -1) addLeaf(e, t, k, cond[k])
       else addBranch(e, t, k, feat[k], cond[k], left[k], right[k], defLeft[k] === 1)
     }
   })
-  e.numTrees = (trees as UbjValue[]).length
-  return e
+  return finishEnsemble(e, parsed.length)
 }

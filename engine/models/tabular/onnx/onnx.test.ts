@@ -13,7 +13,7 @@ import '../xgboostNative.ts'
 import { xgboostUnavailableReason } from '../xgboostNative/library.ts'
 import { forestFromArrays as gbdtFromArrays, predictRaw } from '../gbdt/forest.ts'
 import { forestFromArrays, predictForest } from '../forest/forest.ts'
-import { addBranch, addLeaf, emptyEnsemble, float32AtLeast, float32AtMost } from './ensemble.ts'
+import { addBranch, addLeaf, emptyEnsemble, finishEnsemble, float32AtLeast, float32AtMost } from './ensemble.ts'
 import type { TreeEnsemble } from './ensemble.ts'
 import { exportOnnx, onnxHeads } from './export.ts'
 import { buildOnnxModel } from './model.ts'
@@ -123,12 +123,11 @@ describe('float32 threshold rounding', () => {
 
   test('in a one-split model every float32 input next to t takes the engine\'s branch in both precisions; a fround threshold does not', async () => {
     const stump = (t: number): TreeEnsemble => {
-      const e = emptyEnsemble('BRANCH_LEQ', 'SUM', 0, 'identity')
+      const e = emptyEnsemble('BRANCH_LEQ', 'SUM', 0, 'identity', 3, 2)
       addBranch(e, 0, 0, 0, t, 1, 2, false)
       addLeaf(e, 0, 1, 1)
       addLeaf(e, 0, 2, 2)
-      e.numTrees = 1
-      return e
+      return finishEnsemble(e, 1)
     }
     const t = 0.1
     const v = [Math.fround(t), nextDown32(Math.fround(t)), nextUp32(Math.fround(t)), -Infinity, Infinity, NaN]
