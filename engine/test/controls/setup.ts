@@ -23,7 +23,8 @@ export const SIGNAL_AUC = 0.6
  * model. The same params serve all three controls (a model must score chance on noise AND find
  * the signal with them). Models without an entry run with their defaults.
  *
- * lightgbm / xgboost_native: at their defaults they memorise this small, autocorrelated sample
+ * catboost: 1000 rounds at its defaults; 60 rounds of depth-4 trees with early stopping suffice.
+ * lightgbm / xgboost / xgboost_native: at their defaults they memorise this small, autocorrelated sample
  * (lightgbm 0.57 on one planted seed with 100 trees; xgboost_native 0.58 at depth 6, eta 0.3);
  * shallow trees with big leaves, L2 on the leaf values, row and feature subsampling and early
  * stopping on the runner's inner split keep them near what the features carry.
@@ -53,6 +54,18 @@ export const CONTROL_PARAMS: Readonly<Record<string, Record<string, unknown>>> =
     colsample_bytree: 0.7,
     early_stopping_rounds: 20,
   },
+  // the same XGBoost params as xgboost_native (one YAML block means one model under both engines)
+  xgboost: {
+    n_estimators: 100,
+    learning_rate: 0.05,
+    max_depth: 3,
+    min_child_weight: 50,
+    reg_lambda: 10,
+    subsample: 0.7,
+    colsample_bytree: 0.7,
+    early_stopping_rounds: 20,
+  },
+  catboost: { iterations: 60, learning_rate: 0.15, depth: 4, l2_leaf_reg: 10, early_stopping_rounds: 20 },
   random_forest: { n_estimators: 20, min_samples_leaf: 100, max_samples: 0.3 },
   extra_trees: { n_estimators: 20, min_samples_leaf: 100 },
 }
