@@ -80,3 +80,40 @@ test('fit-predict writes every output of the component for the test CSV', async 
   assert.match(JSON.parse(bad.out).error.message, /target column 'zz'.*numeric columns: a, b, y/)
   assert.equal(existsSync(join(dir, 'x.csv')), false)
 })
+
+test('fit-predict fits calibrators and conformal methods with the documented column conventions', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'factory-fp-inf-'))
+  let s = 7
+  const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648)
+  const mk = (n: number) => {
+    const lines = ['p_up,E_r,label,ret']
+    for (let i = 0; i < n; i++) {
+      const z = rnd() * 4 - 2
+      const p = 1 / (1 + Math.exp(-3 * z)) // over-confident
+      const label = rnd() < 1 / (1 + Math.exp(-z)) ? 1 : 0
+      const er = rnd() * 2 - 1
+      lines.push(`${p},${er},${label},${er + (rnd() - 0.5)}`)
+    }
+    return lines.join('\n') + '\n'
+  }
+  writeFileSync(join(dir, 'tr.csv'), mk(600))
+  writeFileSync(join(dir, 'te.csv'), mk(200))
+  const iso = await run(['fit-predict', 'isotonic', '--train', join(dir, 'tr.csv'), '--test', join(dir, 'te.csv'), '--target', 'label', '--inputs', 'p_up', '--out', join(dir, 'iso.csv'), '--json'])
+  assert.equal(iso.code, 0, iso.out)
+  const cal = readFileSync(join(dir, 'iso.csv'), 'utf8').trim().split('\n')
+  assert.equal(cal[0], 'p_up')
+  assert.ok(cal.slice(1).every((l) => Number(l) >= 0 && Number(l) <= 1))
+  const sc = await run(['fit-predict', 'split_conformal', '--train', join(dir, 'tr.csv'), '--test', join(dir, 'te.csv'), '--target', 'ret', '--inputs', 'E_r', '--out', join(dir, 'sc.csv'), '--json'])
+  assert.equal(sc.code, 0, sc.out)
+  const rows = readFileSync(join(dir, 'sc.csv'), 'utf8').trim().split('\n')
+  assert.equal(rows[0], 'q05,q95,uncertainty')
+  const te = readFileSync(join(dir, 'te.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number))
+  let covered = 0
+  rows.slice(1).forEach((l, i) => {
+    const [lo, hi] = l.split(',').map(Number)
+    if (te[i][3] >= lo && te[i][3] <= hi) covered++
+  })
+  assert.ok(covered / 200 > 0.8, `split conformal covered ${covered / 200}`)
+  const unknown = await run(['fit-predict', 'nope', '--train', 'a', '--test', 'b', '--target', 'y', '--out', 'c', '--json'])
+  assert.match(JSON.parse(unknown.out).error.message, /unknown component 'nope'; known: .*isotonic.*logistic/)
+})
