@@ -1,23 +1,21 @@
-import { FactoryError } from '../../contracts/errors.ts'
 import { defineParams } from '../../contracts/params.ts'
 import type { OutputName } from '../../contracts/outputs.ts'
 import type { ModelSpec } from '../../contracts/specs.ts'
-import type { FitData, JsonObject, JsonValue, NumericArray, Outputs, Tensor, Targets } from '../../contracts/component.ts'
+import type { FitData, JsonObject, JsonValue, NumericArray, Outputs, Tensor } from '../../contracts/component.ts'
 import { createRng } from '../../data/rng.ts'
 import { BaseComponent } from '../../registry/component.ts'
 import type { PluginState, RunContext } from '../../registry/component.ts'
 import { registerModel } from '../../registry/index.ts'
-import { binDataset } from './gbdt/binning.ts'
-import { trainBooster } from './gbdt/booster.ts'
 import type { BoosterParams } from './gbdt/booster.ts'
 import { levelHistograms } from './gbdt/depthwise.ts'
-import { forestArrays, forestFromArrays, gainImportance, numTrees, treeToJSON } from './gbdt/forest.ts'
+import { gainImportance, numTrees } from './gbdt/forest.ts'
 import type { Forest } from './gbdt/forest.ts'
+import { OUTPUT_CHOICES, checkSavedHeads, findHead, fitHeads, headOutput, headsJSON, headsOf, loadForest, rearrangeQuantiles, saveForests } from './gbdt/heads.ts'
+import type { Head, HeadName, TrainedForest } from './gbdt/heads.ts'
 import { obliviousGrower, obliviousTables, predictOblivious } from './gbdt/oblivious.ts'
 import type { ObliviousTables } from './gbdt/oblivious.ts'
 import { binaryObjective, quantileObjective, regressionObjective } from './gbdt/objectives.ts'
 import type { Objective } from './gbdt/objectives.ts'
-import { rearrangeQuantiles } from './xgboost.ts'
 
 /**
  * CatBoost-style boosting of oblivious trees (gbdt/oblivious.ts) with CatBoost's parameter names,
@@ -35,29 +33,6 @@ import { rearrangeQuantiles } from './xgboost.ts'
  * not implemented, so Bayesian is the default here. Leaves take one Newton step with l2_leaf_reg
  * unscaled by the mean sample weight. One thread.
  */
-
-interface Head {
-  output: OutputName
-  objective: 'binary' | 'regression' | 'quantile'
-  alpha: number
-  target: 'label' | 'ret'
-}
-
-const HEADS: Record<'p_up' | 'E_r' | 'q05' | 'q50' | 'q95', Head> = {
-  p_up: { output: 'p_up', objective: 'binary', alpha: 0.5, target: 'label' },
-  E_r: { output: 'E_r', objective: 'regression', alpha: 0.5, target: 'ret' },
-  q05: { output: 'q05', objective: 'quantile', alpha: 0.05, target: 'ret' },
-  q50: { output: 'q50', objective: 'quantile', alpha: 0.5, target: 'ret' },
-  q95: { output: 'q95', objective: 'quantile', alpha: 0.95, target: 'ret' },
-}
-type HeadName = keyof typeof HEADS
-
-const OUTPUT_CHOICES = ['p_up', 'E_r', 'quantiles', 'p_up+E_r', 'p_up+quantiles', 'E_r+quantiles', 'all'] as const
-
-function headsOf(choice: (typeof OUTPUT_CHOICES)[number]): HeadName[] {
-  const parts = choice === 'all' ? ['p_up', 'E_r', 'quantiles'] : choice.split('+')
-  return parts.flatMap((p) => (p === 'quantiles' ? (['q05', 'q50', 'q95'] as const) : [p as HeadName]))
-}
 
 /** CatBoost's Logloss starts from 0 (boost_from_average is off for it by default). */
 const LOGLOSS_FROM_ZERO: Objective = { ...binaryObjective, initScore: () => 0 }
@@ -92,9 +67,7 @@ export const spec = {
   }),
 } satisfies ModelSpec
 
-interface TrainedHead {
-  head: Head
-  forest: Forest
+interface TrainedHead extends TrainedForest {
   tables: ObliviousTables
 }
 
@@ -125,66 +98,28 @@ export class CatBoost extends BaseComponent<typeof spec> {
     }
   }
 
-  private target(y: Targets | undefined, head: Head, where: string): Float64Array {
-    const t = y?.[head.target]
-    if (!t)
-      throw new FactoryError('E_CONFIG', `${this.label} head '${head.output}' trains on ${where}y.${head.target}, which fit() did not receive; given: ${Object.keys(y ?? {}).join(', ') || '(none)'}`, {
-        path: `${where}y.${head.target}`,
-        valid: Object.keys(y ?? {}),
-      })
-    if (head.objective === 'binary')
-      for (let i = 0; i < t.length; i++)
-        if (t[i] !== 0 && t[i] !== 1)
-          throw new FactoryError('E_CONFIG', `${this.label} head 'p_up' needs ${where}y.label in {0, 1}; row ${i} has ${t[i]}`, { path: `${where}y.label`, row: i, value: t[i], valid: [0, 1] })
-    return t
-  }
-
   protected fitImpl(data: FitData, ctx: RunContext): JsonObject {
-    const [n, f] = data.x.shape
     const p = this.params
-    const heads = headsOf(p.outputs).map((h) => HEADS[h])
-    const targets = heads.map((h) => this.target(data.y, h, ''))
-    const valid = data.valid
-    const vTargets = valid ? heads.map((h) => this.target(valid.y, h, 'valid.')) : undefined
-    const binSeed = ctx.rng.int(0x7fffffff)
-    const headSeed = ctx.rng.int(0x7fffffff)
-    const binned = binDataset(data.x.data, n, f, p.border_count, createRng(binSeed))
-    const bp = this.boosterParams()
-    const histograms = levelHistograms(binned.mapper, p.depth)
-    const total = heads.length * bp.numIterations
-    const trained: TrainedHead[] = []
-    const info: JsonObject = {}
-    heads.forEach((head, k) => {
-      const seed = headSeed ^ Math.imul(0x9e3779b9, 1 + (spec.outputs as readonly string[]).indexOf(head.output))
+    const { results, info } = fitHeads(data, ctx, {
+      label: this.label,
+      choice: p.outputs,
+      maxBin: p.border_count,
+      booster: this.boosterParams(),
+      histograms: (binned) => levelHistograms(binned.mapper, p.depth),
       // the booster's (Bernoulli) stream and the grower's (bootstrap weights, score noise) stream
-      const grower = obliviousGrower({
-        scoreFunction: p.score_function,
-        randomStrength: p.random_strength,
-        baggingTemperature: p.bootstrap_type === 'Bayesian' ? p.bagging_temperature : 0,
-        rng: createRng((seed ^ 0x5bd1e995) >>> 0),
-      })
-      const res = trainBooster(binned, targets[k], data.weight, objectiveOf(head), bp, createRng(seed >>> 0), {
-        grower,
-        histograms,
-        valid: valid && vTargets ? { x: valid.x.data, n: valid.x.shape[0], y: vTargets[k], w: valid.weight } : undefined,
-        onIteration: (it) => {
-          const metrics: Record<string, number> = { train_loss: it.trainLoss }
-          if (it.validLoss !== undefined) metrics.valid_loss = it.validLoss
-          ctx.progress((k * bp.numIterations + it.iteration) / total, { epoch: it.iteration, metrics, message: head.output })
-        },
-      })
-      trained.push({ head, forest: res.forest, tables: obliviousTables(res.forest) })
-      info[head.output] = {
-        objective: head.objective,
-        trees: res.bestIteration,
-        iterations_run: res.iterationsRun,
-        stop_reason: res.stopReason,
-        train_loss: res.trainLoss.at(-1) ?? null,
-        valid_loss: res.validLoss.length ? res.validLoss[Math.max(0, res.bestIteration - 1)] : null,
-      }
+      setup: (head, seed) => ({
+        objective: objectiveOf(head),
+        rng: createRng(seed >>> 0),
+        grower: obliviousGrower({
+          scoreFunction: p.score_function,
+          randomStrength: p.random_strength,
+          baggingTemperature: p.bootstrap_type === 'Bayesian' ? p.bagging_temperature : 0,
+          rng: createRng((seed ^ 0x5bd1e995) >>> 0),
+        }),
+      }),
     })
-    this.trained = trained
-    this.numFeatures = f
+    this.trained = results.map(({ head, res }) => ({ head, forest: res.forest, tables: obliviousTables(res.forest) }))
+    this.numFeatures = data.x.shape[1]
     return info
   }
 
@@ -192,9 +127,7 @@ export class CatBoost extends BaseComponent<typeof spec> {
     const [n, f] = x.shape
     const out: Outputs = {}
     for (const { head, forest, tables } of this.trained) {
-      const raw = predictOblivious(tables, forest.initScore, x.data, n, f)
-      if (head.objective === 'binary') for (let i = 0; i < n; i++) raw[i] = 1 / (1 + Math.exp(-raw[i]))
-      out[head.output] = raw
+      out[head.output] = headOutput(head, predictOblivious(tables, forest.initScore, x.data, n, f))
     }
     rearrangeQuantiles(out)
     return out
@@ -214,38 +147,24 @@ export class CatBoost extends BaseComponent<typeof spec> {
   }
 
   toJSON(): JsonObject {
-    const heads: JsonObject = {}
-    for (const { head, forest } of this.trained)
-      heads[head.output] = { objective: head.objective, alpha: head.alpha, init_score: forest.initScore, tree_info: Array.from({ length: numTrees(forest) }, (_, t) => treeToJSON(forest, t)) }
-    return { name: 'catboost', num_features: this.numFeatures, heads }
+    return { name: 'catboost', num_features: this.numFeatures, heads: headsJSON(this.trained) }
   }
 
   private headOf(output: OutputName): TrainedHead {
-    const h = this.trained.find((t) => t.head.output === output)
-    if (!h)
-      throw new FactoryError('E_NOT_FITTED', `${this.label} has no trained head '${output}'; trained: ${this.trained.map((t) => t.head.output).join(', ') || '(none, fit first)'}`, {
-        value: output,
-        valid: this.trained.map((t) => t.head.output),
-      })
-    return h
+    return findHead(this.label, this.trained, output)
   }
 
   protected saveState(): PluginState {
-    const arrays: Record<string, NumericArray> = {}
-    for (const t of this.trained) Object.assign(arrays, forestArrays(t.forest, `${t.head.output}.`))
-    return { state: { numFeatures: this.numFeatures, heads: this.trained.map((t) => ({ output: t.head.output, initScore: t.forest.initScore })) }, arrays }
+    return { state: { numFeatures: this.numFeatures, heads: this.trained.map((t) => ({ output: t.head.output, initScore: t.forest.initScore })) }, arrays: saveForests(this.trained) }
   }
 
   protected loadState(state: JsonValue, arrays: Record<string, NumericArray>): void {
     const s = state as { numFeatures: number; heads: { output: HeadName; initScore: number }[] }
-    const want = headsOf(this.params.outputs)
-    const got = s.heads.map((h) => h.output)
-    if (want.join() !== got.join())
-      throw new FactoryError('E_CONFIG', `${this.label} saved heads ${got.join(', ')} do not match its params' heads ${want.join(', ')}`, { value: got, valid: want })
+    checkSavedHeads(this.label, this.params.outputs, s.heads.map((h) => h.output))
     this.numFeatures = s.numFeatures
     this.trained = s.heads.map((h) => {
-      const forest = forestFromArrays(h.initScore, arrays, `${h.output}.`)
-      return { head: HEADS[h.output], forest, tables: obliviousTables(forest) }
+      const t = loadForest(h.output, h.initScore, arrays)
+      return { ...t, tables: obliviousTables(t.forest) }
     })
   }
 }

@@ -1,19 +1,16 @@
-import { FactoryError } from '../../contracts/errors.ts'
 import { defineParams } from '../../contracts/params.ts'
 import type { OutputName } from '../../contracts/outputs.ts'
 import type { ModelSpec } from '../../contracts/specs.ts'
-import type { FitData, JsonObject, JsonValue, NumericArray, Outputs, Tensor, Targets } from '../../contracts/component.ts'
+import type { FitData, JsonObject, JsonValue, NumericArray, Outputs, Tensor } from '../../contracts/component.ts'
 import { createRng } from '../../data/rng.ts'
 import { BaseComponent } from '../../registry/component.ts'
 import type { PluginState, RunContext } from '../../registry/component.ts'
 import { registerModel } from '../../registry/index.ts'
-import { binDataset } from './gbdt/binning.ts'
-import { trainBooster } from './gbdt/booster.ts'
 import type { BoosterParams } from './gbdt/booster.ts'
-import { forestArrays, forestFromArrays, gainImportance, numTrees, predictRaw, treeToJSON } from './gbdt/forest.ts'
-import type { Forest } from './gbdt/forest.ts'
+import { gainImportance, numTrees, predictRaw } from './gbdt/forest.ts'
+import { OUTPUT_CHOICES, checkSavedHeads, findHead, fitHeads, headOutput, headsJSON, headsOf, loadForest, saveForests } from './gbdt/heads.ts'
+import type { HeadName, TrainedForest } from './gbdt/heads.ts'
 import { makeObjective } from './gbdt/objectives.ts'
-import type { ObjectiveName } from './gbdt/objectives.ts'
 
 /**
  * LightGBM-style histogram gradient boosting (leaf-wise growth, LightGBM parameter names and
@@ -29,32 +26,7 @@ import type { ObjectiveName } from './gbdt/objectives.ts'
  * seed of its own, so adding a head never changes another head's model.
  */
 
-interface Head {
-  output: OutputName
-  objective: ObjectiveName
-  alpha: number
-  target: 'label' | 'ret'
-}
-
-const HEADS: Record<'p_up' | 'E_r' | 'q05' | 'q50' | 'q95', Head> = {
-  p_up: { output: 'p_up', objective: 'binary', alpha: 0.5, target: 'label' },
-  E_r: { output: 'E_r', objective: 'regression', alpha: 0.5, target: 'ret' },
-  q05: { output: 'q05', objective: 'quantile', alpha: 0.05, target: 'ret' },
-  q50: { output: 'q50', objective: 'quantile', alpha: 0.5, target: 'ret' },
-  q95: { output: 'q95', objective: 'quantile', alpha: 0.95, target: 'ret' },
-}
-type HeadName = keyof typeof HEADS
-
-/**
- * Head selections. An enum of combinations because params.ts has no list-of-choices type yet;
- * `+` joins heads and `quantiles` means q05+q50+q95.
- */
-const OUTPUT_CHOICES = ['p_up', 'E_r', 'quantiles', 'p_up+E_r', 'p_up+quantiles', 'E_r+quantiles', 'all'] as const
-
-export function headsOf(choice: (typeof OUTPUT_CHOICES)[number]): HeadName[] {
-  const parts = choice === 'all' ? ['p_up', 'E_r', 'quantiles'] : choice.split('+')
-  return parts.flatMap((p) => (p === 'quantiles' ? (['q05', 'q50', 'q95'] as const) : [p as HeadName]))
-}
+export { headsOf }
 
 const spec = {
   name: 'lightgbm',
@@ -84,9 +56,7 @@ const spec = {
   }),
 } satisfies ModelSpec
 
-interface TrainedHead {
-  head: Head
-  forest: Forest
+interface TrainedHead extends TrainedForest {
   bestIteration: number
 }
 
@@ -117,55 +87,16 @@ export class LightGBM extends BaseComponent<typeof spec> {
     }
   }
 
-  private target(y: Targets | undefined, head: Head, where: string): Float64Array {
-    const t = y?.[head.target]
-    if (!t)
-      throw new FactoryError('E_CONFIG', `${this.label} head '${head.output}' trains on ${where}y.${head.target}, which fit() did not receive; given: ${Object.keys(y ?? {}).join(', ') || '(none)'}`, {
-        path: `${where}y.${head.target}`,
-        valid: Object.keys(y ?? {}),
-      })
-    if (head.objective === 'binary')
-      for (let i = 0; i < t.length; i++)
-        if (t[i] !== 0 && t[i] !== 1)
-          throw new FactoryError('E_CONFIG', `${this.label} head 'p_up' needs ${where}y.label in {0, 1}; row ${i} has ${t[i]}`, { path: `${where}y.label`, row: i, value: t[i], valid: [0, 1] })
-    return t
-  }
-
   protected fitImpl(data: FitData, ctx: RunContext): JsonObject {
-    const [n, f] = data.x.shape
-    const heads = headsOf(this.params.outputs).map((h) => HEADS[h])
-    const targets = heads.map((h) => this.target(data.y, h, ''))
-    const valid = data.valid
-    const vTargets = valid ? heads.map((h) => this.target(valid.y, h, 'valid.')) : undefined
-    // one seed per stream, drawn up front, so each head's randomness is independent of the others
-    const binSeed = ctx.rng.int(0x7fffffff)
-    const headSeed = ctx.rng.int(0x7fffffff)
-    const binned = binDataset(data.x.data, n, f, this.params.max_bin, createRng(binSeed))
-    const bp = this.boosterParams()
-    const total = heads.length * bp.numIterations
-    const trained: TrainedHead[] = []
-    const info: JsonObject = {}
-    heads.forEach((head, k) => {
-      const res = trainBooster(binned, targets[k], data.weight, makeObjective(head.objective, head.alpha), bp, createRng(headSeed ^ Math.imul(0x9e3779b9, 1 + (spec.outputs as readonly string[]).indexOf(head.output))), {
-        valid: valid && vTargets ? { x: valid.x.data, n: valid.x.shape[0], y: vTargets[k], w: valid.weight } : undefined,
-        onIteration: (it) => {
-          const metrics: Record<string, number> = { train_loss: it.trainLoss }
-          if (it.validLoss !== undefined) metrics.valid_loss = it.validLoss
-          ctx.progress((k * bp.numIterations + it.iteration) / total, { epoch: it.iteration, metrics, message: head.output })
-        },
-      })
-      trained.push({ head, forest: res.forest, bestIteration: res.bestIteration })
-      info[head.output] = {
-        objective: head.objective,
-        trees: res.bestIteration,
-        iterations_run: res.iterationsRun,
-        stop_reason: res.stopReason,
-        train_loss: res.trainLoss.at(-1) ?? null,
-        valid_loss: res.validLoss.length ? res.validLoss[Math.max(0, res.bestIteration - 1)] : null,
-      }
+    const { results, info } = fitHeads(data, ctx, {
+      label: this.label,
+      choice: this.params.outputs,
+      maxBin: this.params.max_bin,
+      booster: this.boosterParams(),
+      setup: (head, seed) => ({ objective: makeObjective(head.objective, head.alpha), rng: createRng(seed) }),
     })
-    this.trained = trained
-    this.numFeatures = f
+    this.trained = results.map(({ head, res }) => ({ head, forest: res.forest, bestIteration: res.bestIteration }))
+    this.numFeatures = data.x.shape[1]
     return info
   }
 
@@ -173,9 +104,7 @@ export class LightGBM extends BaseComponent<typeof spec> {
     const [n, f] = x.shape
     const out: Outputs = {}
     for (const { head, forest } of this.trained) {
-      const raw = predictRaw(forest, x.data, n, f)
-      if (head.objective === 'binary') for (let i = 0; i < n; i++) raw[i] = 1 / (1 + Math.exp(-raw[i]))
-      out[head.output] = raw
+      out[head.output] = headOutput(head, predictRaw(forest, x.data, n, f))
     }
     return out
   }
@@ -192,45 +121,25 @@ export class LightGBM extends BaseComponent<typeof spec> {
 
   /** The forests as nested JSON (LightGBM dump_model style), for debugging. */
   toJSON(): JsonObject {
-    const heads: JsonObject = {}
-    for (const { head, forest } of this.trained) {
-      heads[head.output] = {
-        objective: head.objective,
-        alpha: head.alpha,
-        init_score: forest.initScore,
-        tree_info: Array.from({ length: numTrees(forest) }, (_, t) => treeToJSON(forest, t)),
-      }
-    }
-    return { name: 'lightgbm', num_features: this.numFeatures, heads }
+    return { name: 'lightgbm', num_features: this.numFeatures, heads: headsJSON(this.trained) }
   }
 
   private headOf(output: OutputName): TrainedHead {
-    const h = this.trained.find((t) => t.head.output === output)
-    if (!h)
-      throw new FactoryError('E_NOT_FITTED', `${this.label} has no trained head '${output}'; trained: ${this.trained.map((t) => t.head.output).join(', ') || '(none, fit first)'}`, {
-        value: output,
-        valid: this.trained.map((t) => t.head.output),
-      })
-    return h
+    return findHead(this.label, this.trained, output)
   }
 
   protected saveState(): PluginState {
-    const arrays: Record<string, NumericArray> = {}
-    for (const t of this.trained) Object.assign(arrays, forestArrays(t.forest, `${t.head.output}.`))
     return {
       state: { numFeatures: this.numFeatures, heads: this.trained.map((t) => ({ output: t.head.output, initScore: t.forest.initScore, bestIteration: t.bestIteration })) },
-      arrays,
+      arrays: saveForests(this.trained),
     }
   }
 
   protected loadState(state: JsonValue, arrays: Record<string, NumericArray>): void {
     const s = state as { numFeatures: number; heads: { output: HeadName; initScore: number; bestIteration: number }[] }
-    const want = headsOf(this.params.outputs)
-    const got = s.heads.map((h) => h.output)
-    if (want.join() !== got.join())
-      throw new FactoryError('E_CONFIG', `${this.label} saved heads ${got.join(', ')} do not match its params' heads ${want.join(', ')}`, { value: got, valid: want })
+    checkSavedHeads(this.label, this.params.outputs, s.heads.map((h) => h.output))
     this.numFeatures = s.numFeatures
-    this.trained = s.heads.map((h) => ({ head: HEADS[h.output], forest: forestFromArrays(h.initScore, arrays, `${h.output}.`), bestIteration: h.bestIteration }))
+    this.trained = s.heads.map((h) => ({ ...loadForest(h.output, h.initScore, arrays), bestIteration: h.bestIteration }))
   }
 }
 

@@ -2,17 +2,16 @@ import { FactoryError } from '../../contracts/errors.ts'
 import { defineParams } from '../../contracts/params.ts'
 import type { OutputName } from '../../contracts/outputs.ts'
 import type { ModelSpec } from '../../contracts/specs.ts'
-import type { ComponentOptions, FitData, JsonObject, JsonValue, NumericArray, Outputs, Tensor, Targets } from '../../contracts/component.ts'
+import type { ComponentOptions, FitData, JsonObject, JsonValue, NumericArray, Outputs, Tensor } from '../../contracts/component.ts'
 import { createRng } from '../../data/rng.ts'
 import { BaseComponent } from '../../registry/component.ts'
 import type { PluginState, RunContext } from '../../registry/component.ts'
 import { registerModel } from '../../registry/index.ts'
-import { binDataset } from './gbdt/binning.ts'
-import { trainBooster } from './gbdt/booster.ts'
 import type { BoosterParams } from './gbdt/booster.ts'
 import { growTreeDepthwise, levelHistograms } from './gbdt/depthwise.ts'
-import { forestArrays, forestFromArrays, gainImportance, numTrees, predictRaw, treeToJSON } from './gbdt/forest.ts'
-import type { Forest } from './gbdt/forest.ts'
+import { gainImportance, numTrees, predictRaw } from './gbdt/forest.ts'
+import { HEADS, OUTPUT_CHOICES, findHead, fitHeads, headOutput, headTarget, headsJSON, headsOf, loadForest, rearrangeQuantiles, saveForests } from './gbdt/heads.ts'
+import type { Head, HeadName, TrainedForest } from './gbdt/heads.ts'
 import { binaryObjective, quantileObjective, regressionObjective } from './gbdt/objectives.ts'
 import type { Objective } from './gbdt/objectives.ts'
 import { loadXGBoost } from './xgboostNative/library.ts'
@@ -45,30 +44,10 @@ import type { TrainedXGBoostHead } from './xgboostNative/train.ts'
  * params; it offers p_up and E_r only and fails with E_NATIVE_LIBRARY when libxgboost is missing.
  */
 
-interface Head {
-  output: OutputName
-  objective: 'binary' | 'regression' | 'quantile'
-  alpha: number
-  target: 'label' | 'ret'
-}
+export { rearrangeQuantiles }
 
-const HEADS: Record<'p_up' | 'E_r' | 'q05' | 'q50' | 'q95', Head> = {
-  p_up: { output: 'p_up', objective: 'binary', alpha: 0.5, target: 'label' },
-  E_r: { output: 'E_r', objective: 'regression', alpha: 0.5, target: 'ret' },
-  q05: { output: 'q05', objective: 'quantile', alpha: 0.05, target: 'ret' },
-  q50: { output: 'q50', objective: 'quantile', alpha: 0.5, target: 'ret' },
-  q95: { output: 'q95', objective: 'quantile', alpha: 0.95, target: 'ret' },
-}
-type HeadName = keyof typeof HEADS
-
-const OUTPUT_CHOICES = ['p_up', 'E_r', 'quantiles', 'p_up+E_r', 'p_up+quantiles', 'E_r+quantiles', 'all'] as const
 const NATIVE_OUTPUTS: readonly string[] = ['p_up', 'E_r', 'p_up+E_r']
 const ENGINES = ['js', 'native'] as const
-
-function headsOf(choice: (typeof OUTPUT_CHOICES)[number]): HeadName[] {
-  const parts = choice === 'all' ? ['p_up', 'E_r', 'quantiles'] : choice.split('+')
-  return parts.flatMap((p) => (p === 'quantiles' ? (['q05', 'q50', 'q95'] as const) : [p as HeadName]))
-}
 
 /** XGBoost 1.7's base_score 0.5 as a margin: logit(0.5) = 0 for binary:logistic, 0.5 for squared error. */
 export const XGBOOST_BINARY: Objective = { ...binaryObjective, initScore: () => 0 }
@@ -79,27 +58,6 @@ function objectiveOf(h: Head): Objective {
 }
 
 const NATIVE_OBJECTIVE: Record<'p_up' | 'E_r', XGBoostObjective> = { p_up: 'binary:logistic', E_r: 'reg:squarederror' }
-
-/**
- * Separately trained quantile heads can cross on some rows (q05 above q50). Sorting each row's
- * quantiles is the rearrangement of Chernozhukov, Fernández-Val & Galichon (2010, Econometrica
- * 78(3)): the sorted curve is a valid quantile function and is never farther (in any Lp norm) from
- * the true one than the crossing estimate. Rows that do not cross are left bit-identical.
- */
-export function rearrangeQuantiles(out: Outputs): void {
-  const cols = (['q05', 'q50', 'q95'] as const).map((k) => out[k]).filter((c): c is Float64Array => c !== undefined)
-  if (cols.length < 2) return
-  const k = cols.length
-  const v = new Float64Array(k)
-  for (let i = 0; i < cols[0].length; i++) {
-    let sorted = true
-    for (let a = 1; a < k; a++) if (cols[a - 1][i] > cols[a][i]) sorted = false
-    if (sorted) continue
-    for (let a = 0; a < k; a++) v[a] = cols[a][i]
-    v.sort()
-    for (let a = 0; a < k; a++) cols[a][i] = v[a]
-  }
-}
 
 export const spec = {
   name: 'xgboost',
@@ -117,13 +75,8 @@ export const spec = {
   }),
 } satisfies ModelSpec
 
-interface TrainedHead {
-  head: Head
-  forest: Forest
-}
-
 export class XGBoost extends BaseComponent<typeof spec> {
-  private trained: TrainedHead[] = []
+  private trained: TrainedForest[] = []
   private native: TrainedXGBoostHead[] = []
   private numFeatures = 0
 
@@ -170,20 +123,6 @@ export class XGBoost extends BaseComponent<typeof spec> {
     }
   }
 
-  private target(y: Targets | undefined, head: Head, where: string): Float64Array {
-    const t = y?.[head.target]
-    if (!t)
-      throw new FactoryError('E_CONFIG', `${this.label} head '${head.output}' trains on ${where}y.${head.target}, which fit() did not receive; given: ${Object.keys(y ?? {}).join(', ') || '(none)'}`, {
-        path: `${where}y.${head.target}`,
-        valid: Object.keys(y ?? {}),
-      })
-    if (head.objective === 'binary')
-      for (let i = 0; i < t.length; i++)
-        if (t[i] !== 0 && t[i] !== 1)
-          throw new FactoryError('E_CONFIG', `${this.label} head 'p_up' needs ${where}y.label in {0, 1}; row ${i} has ${t[i]}`, { path: `${where}y.label`, row: i, value: t[i], valid: [0, 1] })
-    return t
-  }
-
   protected async fitImpl(data: FitData, ctx: RunContext): Promise<JsonObject> {
     this.trained = []
     this.native = []
@@ -192,41 +131,16 @@ export class XGBoost extends BaseComponent<typeof spec> {
   }
 
   private fitJs(data: FitData, ctx: RunContext): JsonObject {
-    const [n, f] = data.x.shape
-    const heads = headsOf(this.params.outputs).map((h) => HEADS[h])
-    const targets = heads.map((h) => this.target(data.y, h, ''))
-    const valid = data.valid
-    const vTargets = valid ? heads.map((h) => this.target(valid.y, h, 'valid.')) : undefined
-    const binSeed = ctx.rng.int(0x7fffffff)
-    const headSeed = ctx.rng.int(0x7fffffff)
-    const binned = binDataset(data.x.data, n, f, this.params.max_bin, createRng(binSeed))
-    const bp = this.boosterParams()
-    const histograms = levelHistograms(binned.mapper, bp.maxDepth)
-    const total = heads.length * bp.numIterations
-    const info: JsonObject = { engine: 'js' }
-    heads.forEach((head, k) => {
-      const rng = createRng(headSeed ^ Math.imul(0x9e3779b9, 1 + (spec.outputs as readonly string[]).indexOf(head.output)))
-      const res = trainBooster(binned, targets[k], data.weight, objectiveOf(head), bp, rng, {
-        grower: growTreeDepthwise,
-        histograms,
-        valid: valid && vTargets ? { x: valid.x.data, n: valid.x.shape[0], y: vTargets[k], w: valid.weight } : undefined,
-        onIteration: (it) => {
-          const metrics: Record<string, number> = { train_loss: it.trainLoss }
-          if (it.validLoss !== undefined) metrics.valid_loss = it.validLoss
-          ctx.progress((k * bp.numIterations + it.iteration) / total, { epoch: it.iteration, metrics, message: head.output })
-        },
-      })
-      this.trained.push({ head, forest: res.forest })
-      info[head.output] = {
-        objective: head.objective,
-        trees: res.bestIteration,
-        iterations_run: res.iterationsRun,
-        stop_reason: res.stopReason,
-        train_loss: res.trainLoss.at(-1) ?? null,
-        valid_loss: res.validLoss.length ? res.validLoss[Math.max(0, res.bestIteration - 1)] : null,
-      }
+    const { results, info } = fitHeads(data, ctx, {
+      label: this.label,
+      choice: this.params.outputs,
+      maxBin: this.params.max_bin,
+      booster: this.boosterParams(),
+      histograms: (binned) => levelHistograms(binned.mapper, this.params.max_depth),
+      setup: (head, seed) => ({ objective: objectiveOf(head), rng: createRng(seed), grower: growTreeDepthwise }),
     })
-    return info
+    this.trained = results.map(({ head, res }) => ({ head, forest: res.forest }))
+    return { engine: 'js', ...info }
   }
 
   private async fitNative(data: FitData, ctx: RunContext): Promise<JsonObject> {
@@ -237,8 +151,8 @@ export class XGBoost extends BaseComponent<typeof spec> {
     const specs = names.map((o) => ({
       name: o,
       objective: NATIVE_OBJECTIVE[o],
-      y: this.target(data.y, HEADS[o], ''),
-      ...(valid ? { validY: this.target(valid.y, HEADS[o], 'valid.') } : {}),
+      y: headTarget(this.label, data.y, HEADS[o], ''),
+      ...(valid ? { validY: headTarget(this.label, valid.y, HEADS[o], 'valid.') } : {}),
     }))
     const rounds = this.params.n_estimators
     this.native = await trainXGBoostHeads(
@@ -270,9 +184,7 @@ export class XGBoost extends BaseComponent<typeof spec> {
       return out
     }
     for (const { head, forest } of this.trained) {
-      const raw = predictRaw(forest, x.data, n, f)
-      if (head.objective === 'binary') for (let i = 0; i < n; i++) raw[i] = 1 / (1 + Math.exp(-raw[i]))
-      out[head.output] = raw
+      out[head.output] = headOutput(head, predictRaw(forest, x.data, n, f))
     }
     rearrangeQuantiles(out)
     return out
@@ -290,20 +202,11 @@ export class XGBoost extends BaseComponent<typeof spec> {
 
   /** The js engine's forests as nested JSON (LightGBM dump_model layout). */
   toJSON(): JsonObject {
-    const heads: JsonObject = {}
-    for (const { head, forest } of this.trained)
-      heads[head.output] = { objective: head.objective, alpha: head.alpha, init_score: forest.initScore, tree_info: Array.from({ length: numTrees(forest) }, (_, t) => treeToJSON(forest, t)) }
-    return { name: 'xgboost', engine: this.params.engine, num_features: this.numFeatures, heads }
+    return { name: 'xgboost', engine: this.params.engine, num_features: this.numFeatures, heads: headsJSON(this.trained) }
   }
 
-  private headOf(output: OutputName): TrainedHead {
-    const h = this.trained.find((t) => t.head.output === output)
-    if (!h)
-      throw new FactoryError('E_NOT_FITTED', `${this.label} has no trained js head '${output}'; trained: ${this.trained.map((t) => t.head.output).join(', ') || '(none: fit first, or engine is native)'}`, {
-        value: output,
-        valid: this.trained.map((t) => t.head.output),
-      })
-    return h
+  private headOf(output: OutputName): TrainedForest {
+    return findHead(this.label, this.trained, output, 'trained js head', '(none: fit first, or engine is native)')
   }
 
   protected saveState(): PluginState {
@@ -313,8 +216,7 @@ export class XGBoost extends BaseComponent<typeof spec> {
       const heads = this.native.map((t) => ({ output: t.name, objective: t.objective, trees: t.trees, iterationsRun: t.iterationsRun, stopReason: t.stopReason }))
       return { state: { engine: 'native', numFeatures: this.numFeatures, heads }, arrays }
     }
-    for (const t of this.trained) Object.assign(arrays, forestArrays(t.forest, `${t.head.output}.`))
-    return { state: { engine: 'js', numFeatures: this.numFeatures, heads: this.trained.map((t) => ({ output: t.head.output, initScore: t.forest.initScore })) }, arrays }
+    return { state: { engine: 'js', numFeatures: this.numFeatures, heads: this.trained.map((t) => ({ output: t.head.output, initScore: t.forest.initScore })) }, arrays: saveForests(this.trained) }
   }
 
   protected loadState(state: JsonValue, arrays: Record<string, NumericArray>): void {
@@ -335,7 +237,7 @@ export class XGBoost extends BaseComponent<typeof spec> {
       return
     }
     this.native = []
-    this.trained = s.heads.map((h) => ({ head: HEADS[h.output], forest: forestFromArrays(h.initScore!, arrays, `${h.output}.`) }))
+    this.trained = s.heads.map((h) => loadForest(h.output, h.initScore!, arrays))
   }
 }
 
