@@ -7,8 +7,9 @@ import type { EnsembleFactory } from '../../registry/index.ts'
 import { restoreComponent } from '../../registry/index.ts'
 import { createRng } from '../../data/rng.ts'
 import { logLoss } from '../../inference/metrics/index.ts'
-import { assertSameOutputs, expectCode, roundTrip, withValue } from './checks.ts'
+import { assertSameOutputs, expectCode, withValue } from './checks.ts'
 import type { Check } from './checks.ts'
+import { cancellationCheck, determinismCheck, notFittedCheck, ownRowsCheck, saveLoadCheck } from './commonChecks.ts'
 // conformance.test.ts imports the models only; the ensemble battery brings its own registrations
 import '../../ensembles/index.ts'
 
@@ -197,16 +198,9 @@ export function ensembleSubject(spec: EnsembleSpec, factory: EnsembleFactory, hi
   }
 }
 
-function asViews(train: EnsembleData['train'], extra: number, fill: (i: number) => number): FitData {
-  const view = (a: Float64Array | Float32Array, per: number): Float64Array => {
-    const buf = new Float64Array(a.length + extra * per)
-    buf.set(a)
-    for (let i = a.length; i < buf.length; i++) buf[i] = fill(i)
-    return buf.subarray(0, a.length)
-  }
-  const y: Record<string, Float64Array> = {}
-  for (const [k, v] of Object.entries(train.y)) y[k] = view(v, 1)
-  return { ...train, x: { data: view(train.x.data, train.x.shape[1]), shape: train.x.shape }, y }
+const fittedC = async (s: EnsembleSubject) => {
+  const { c, out } = await s.fitted()
+  return { component: c, out }
 }
 
 const col = (names: readonly string[], name: string) => {
@@ -246,38 +240,13 @@ export const ENSEMBLE_CHECKS: readonly Check<EnsembleSubject>[] = [
       assert.deepEqual(s.make().getConfig(), c)
     },
   },
-  {
-    name: 'determinism: one seed gives bit-identical predictions (fresh instances, refit, repeated predict)',
-    async run(s) {
-      const { c, out } = await s.fitted()
-      const other = s.make()
-      await other.fit(s.data.train)
-      assertSameOutputs(out, await other.predict(s.data.test), 'a second instance with the same seed')
-      assertSameOutputs(out, await c.predict(s.data.test), 'predicting twice with one fitted instance')
-      await other.fit(s.data.train)
-      assertSameOutputs(out, await other.predict(s.data.test), 'a refit of the same instance')
-    },
-  },
-  {
-    name: 'save → JSON + copied arrays → load: bit-identical predictions, unaffected by a later refit',
-    async run(s) {
-      const m = s.make()
-      await m.fit(s.data.train)
-      const before = await m.predict(s.data.test)
-      const saved = m.save()
-      const direct = s.make(saved.config.seed)
-      direct.load(roundTrip(saved))
-      assertSameOutputs(before, await direct.predict(s.data.test), 'load() into a fresh instance')
-      assertSameOutputs(before, await s.restore(roundTrip(saved)).predict(s.data.test), 'restoreComponent()')
-      // refit on other targets and other member values: the saved object must be a snapshot
-      const { label, ret } = s.data.train.y
-      const x = { data: s.data.train.x.data.map((v, k) => (/\.p_up$|^regime_prob_/.test(s.data.train.names[k % s.data.train.x.shape[1]]) ? 1 - v : v * 1.5)), shape: s.data.train.x.shape }
-      await m.fit({ ...s.data.train, x, y: { label: label.map((v) => 1 - v), ret: ret.map((v) => -2 * v) } })
-      const late = s.make(saved.config.seed)
-      late.load(saved)
-      assertSameOutputs(before, await late.predict(s.data.test), 'loading the saved object after the original was refitted')
-    },
-  },
+  determinismCheck<EnsembleSubject>(fittedC),
+  // refit on other targets and other member values
+  saveLoadCheck<EnsembleSubject>((s) => {
+    const { label, ret } = s.data.train.y
+    const x = { data: s.data.train.x.data.map((v, k) => (/\.p_up$|^regime_prob_/.test(s.data.train.names[k % s.data.train.x.shape[1]]) ? 1 - v : v * 1.5)), shape: s.data.train.x.shape }
+    return { ...s.data.train, x, y: { label: label.map((v) => 1 - v), ret: ret.map((v) => -2 * v) } }
+  }),
   {
     name: 'NaN/Inf input: fit and predict throw E_NAN_INPUT naming the row and the `<member>.<output>` column',
     async run(s) {
@@ -323,45 +292,9 @@ export const ENSEMBLE_CHECKS: readonly Check<EnsembleSubject>[] = [
       await expectCode('predict with tab.p_up = -0.1', () => c.predict(withValue(test, 3 * width + p, -0.1)), 'E_VALIDATION')
     },
   },
-  {
-    name: 'not fitted: predict and save throw E_NOT_FITTED',
-    async run(s) {
-      await expectCode('predict before fit', () => s.make().predict(s.data.test), 'E_NOT_FITTED')
-      await expectCode('save before fit', () => s.make().save(), 'E_NOT_FITTED')
-    },
-  },
-  {
-    name: 'cancellation: an aborted fit or predict throws E_CANCELLED; aborting at an intermediate progress report leaves no fitted state',
-    async run(s) {
-      const done = new AbortController()
-      done.abort()
-      await expectCode('fit with an aborted signal', () => s.make().fit(s.data.train, { signal: done.signal }), 'E_CANCELLED')
-      const { c } = await s.fitted()
-      await expectCode('predict with an aborted signal', () => c.predict(s.data.test, { signal: done.signal }), 'E_CANCELLED')
-      const ac = new AbortController()
-      const m = s.make()
-      let first: number | undefined
-      const err = await m.fit(s.data.train, { signal: ac.signal, onProgress: (p) => (first ??= p.fraction, ac.abort()) }).then(
-        () => undefined,
-        (e: unknown) => e,
-      )
-      if (first !== undefined && first < 1) {
-        assert.ok(err !== undefined, `fit ran to the end after being aborted at its progress report ${first}; call ctx.progress or ctx.throwIfAborted again before finishing`)
-        await expectCode('the aborted fit', () => Promise.reject(err), 'E_CANCELLED')
-        await expectCode('predict after a cancelled first fit', () => m.predict(s.data.test), 'E_NOT_FITTED')
-      } else assert.equal(err, undefined, 'a fit aborted only at its final report must still succeed')
-    },
-  },
-  {
-    name: 'fit reads only its own rows: data given as views into larger buffers, the rest perturbed, gives the same state',
-    async run(s) {
-      const { c, out } = await s.fitted()
-      const other = s.make()
-      await other.fit(asViews(s.data.train, 50, (i) => (i % 3 === 0 ? 0.99 : i % 3 === 1 ? 0.01 : 0.5)))
-      assert.deepEqual(roundTrip(other.save()).state, roundTrip(c.save()).state, 'saved state differs when the buffer beyond the fit rows changes')
-      assertSameOutputs(out, await other.predict(s.data.test), 'fit on views with perturbed tails')
-    },
-  },
+  notFittedCheck<EnsembleSubject>(),
+  cancellationCheck<EnsembleSubject>(fittedC),
+  ownRowsCheck<EnsembleSubject>(fittedC, (i) => (i % 3 === 0 ? 0.99 : i % 3 === 1 ? 0.01 : 0.5)),
   {
     name: 'heterogeneous members (different output sets, interleaved columns) are accepted when the spec says so, with the same predictions',
     skip: (s) => (s.spec.supportsHeterogeneous ? undefined : 'spec.supportsHeterogeneous is false'),

@@ -7,8 +7,9 @@ import type { InferenceFactory } from '../../registry/index.ts'
 import { restoreComponent } from '../../registry/index.ts'
 import { createRng } from '../../data/rng.ts'
 import { ece } from '../../inference/metrics/index.ts'
-import { assertSameOutputs, expectCode, roundTrip, withValue } from './checks.ts'
+import { expectCode, withValue } from './checks.ts'
 import type { Check } from './checks.ts'
+import { cancellationCheck, determinismCheck, notFittedCheck, ownRowsCheck, saveLoadCheck } from './commonChecks.ts'
 // conformance.test.ts imports the models only; the inference battery brings its own registrations
 import '../../inference/index.ts'
 
@@ -177,18 +178,9 @@ export function inferenceSubject(spec: InferenceSpec, factory: InferenceFactory,
   }
 }
 
-/** The training set as views into larger buffers whose extra rows hold `fill`. */
-function asViews(train: InferenceData['train'], extra: number, fill: (i: number) => number): FitData {
-  const view = (a: Float64Array | Float32Array, per: number): Float64Array => {
-    const buf = new Float64Array(a.length + extra * per)
-    buf.set(a)
-    for (let i = a.length; i < buf.length; i++) buf[i] = fill(i)
-    return buf.subarray(0, a.length)
-  }
-  const per = train.x.shape.slice(1).reduce((a, b) => a * b, 1)
-  const y: Record<string, Float64Array> = {}
-  for (const [k, v] of Object.entries(train.y)) y[k] = view(v, 1)
-  return { ...train, x: { data: view(train.x.data, per), shape: train.x.shape }, y }
+const fittedC = async (s: InferenceSubject) => {
+  const { c, out } = await s.fitted()
+  return { component: c, out }
 }
 
 const isCalibration = (s: InferenceSubject) => (s.spec.category === 'calibration' ? undefined : `category '${s.spec.category}' is not calibration`)
@@ -223,37 +215,12 @@ export const INFERENCE_CHECKS: readonly Check<InferenceSubject>[] = [
       assert.deepEqual(s.make().getConfig(), c)
     },
   },
-  {
-    name: 'determinism: one seed gives bit-identical predictions (fresh instances, refit, repeated predict)',
-    async run(s) {
-      const { c, out } = await s.fitted()
-      const other = s.make()
-      await other.fit(s.data.train)
-      assertSameOutputs(out, await other.predict(s.data.test), 'a second instance with the same seed')
-      assertSameOutputs(out, await c.predict(s.data.test), 'predicting twice with one fitted instance')
-      await other.fit(s.data.train)
-      assertSameOutputs(out, await other.predict(s.data.test), 'a refit of the same instance')
-    },
-  },
-  {
-    name: 'save → JSON + copied arrays → load: bit-identical predictions, unaffected by a later refit',
-    async run(s) {
-      const m = s.make()
-      await m.fit(s.data.train)
-      const before = await m.predict(s.data.test)
-      const saved = m.save()
-      const direct = s.make(saved.config.seed)
-      direct.load(roundTrip(saved))
-      assertSameOutputs(before, await direct.predict(s.data.test), 'load() into a fresh instance')
-      assertSameOutputs(before, await s.restore(roundTrip(saved)).predict(s.data.test), 'restoreComponent()')
-      // refit on other targets (labels flipped, returns reversed): the saved object must be a snapshot
-      const { label, ret } = s.data.train.y
-      await m.fit({ ...s.data.train, y: { ...s.data.train.y, label: label.map((v) => 1 - v), ret: ret.map((v) => -2 * v) } })
-      const late = s.make(saved.config.seed)
-      late.load(saved)
-      assertSameOutputs(before, await late.predict(s.data.test), 'loading the saved object after the original was refitted')
-    },
-  },
+  determinismCheck<InferenceSubject>(fittedC),
+  // refit on other targets (labels flipped, returns reversed)
+  saveLoadCheck<InferenceSubject>((s) => {
+    const { label, ret } = s.data.train.y
+    return { ...s.data.train, y: { ...s.data.train.y, label: label.map((v) => 1 - v), ret: ret.map((v) => -2 * v) } }
+  }),
   {
     name: 'NaN/Inf input: fit and predict throw E_NAN_INPUT naming the row (and column)',
     async run(s) {
@@ -273,47 +240,9 @@ export const INFERENCE_CHECKS: readonly Check<InferenceSubject>[] = [
       assert.equal(e3.details.row, row)
     },
   },
-  {
-    name: 'not fitted: predict and save throw E_NOT_FITTED',
-    async run(s) {
-      await expectCode('predict before fit', () => s.make().predict(s.data.test), 'E_NOT_FITTED')
-      await expectCode('save before fit', () => s.make().save(), 'E_NOT_FITTED')
-    },
-  },
-  {
-    name: 'cancellation: an aborted fit or predict throws E_CANCELLED; aborting at an intermediate progress report leaves no fitted state',
-    async run(s) {
-      const done = new AbortController()
-      done.abort()
-      await expectCode('fit with an aborted signal', () => s.make().fit(s.data.train, { signal: done.signal }), 'E_CANCELLED')
-      const { c } = await s.fitted()
-      await expectCode('predict with an aborted signal', () => c.predict(s.data.test, { signal: done.signal }), 'E_CANCELLED')
-      // A closed-form fit may report nothing until its final 1.0 (then it was already done); any
-      // earlier report must be followed by a cancellation point before the fit completes.
-      const ac = new AbortController()
-      const m = s.make()
-      let first: number | undefined
-      const err = await m.fit(s.data.train, { signal: ac.signal, onProgress: (p) => (first ??= p.fraction, ac.abort()) }).then(
-        () => undefined,
-        (e: unknown) => e,
-      )
-      if (first !== undefined && first < 1) {
-        assert.ok(err !== undefined, `fit ran to the end after being aborted at its progress report ${first}; call ctx.progress or ctx.throwIfAborted again before finishing`)
-        await expectCode('the aborted fit', () => Promise.reject(err), 'E_CANCELLED')
-        await expectCode('predict after a cancelled first fit', () => m.predict(s.data.test), 'E_NOT_FITTED')
-      } else assert.equal(err, undefined, 'a fit aborted only at its final report must still succeed')
-    },
-  },
-  {
-    name: 'fit reads only its own rows: data given as views into larger buffers, the rest perturbed, gives the same state',
-    async run(s) {
-      const { c, out } = await s.fitted()
-      const other = s.make()
-      await other.fit(asViews(s.data.train, 50, (i) => (i % 3 === 0 ? 1e6 : i % 3 === 1 ? -7 : 0.5)))
-      assert.deepEqual(roundTrip(other.save()).state, roundTrip(c.save()).state, 'saved state differs when the buffer beyond the fit rows changes')
-      assertSameOutputs(out, await other.predict(s.data.test), 'fit on views with perturbed tails')
-    },
-  },
+  notFittedCheck<InferenceSubject>(),
+  cancellationCheck<InferenceSubject>(fittedC),
+  ownRowsCheck<InferenceSubject>(fittedC, (i) => (i % 3 === 0 ? 1e6 : i % 3 === 1 ? -7 : 0.5)),
   {
     name: 'calibration: ECE on held-out rows from the same distribution is lower after calibrating a clearly miscalibrated p_up',
     skip: isCalibration,

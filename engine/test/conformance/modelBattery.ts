@@ -5,7 +5,8 @@ import type { Component, Outputs, SavedComponent } from '../../contracts/compone
 import type { ModelSpec } from '../../contracts/specs.ts'
 import type { ModelFactory } from '../../registry/index.ts'
 import { restoreComponent } from '../../registry/index.ts'
-import { assertSameOutputs, expectCode, roundTrip, withValue } from './checks.ts'
+import { assertSameOutputs, expectCode, withValue } from './checks.ts'
+import { determinismCheck, notFittedCheck, saveLoadCheck } from './commonChecks.ts'
 import type { Check } from './checks.ts'
 import { DEFAULT_DATA, modelData } from './modelData.ts'
 import type { ModelData } from './modelData.ts'
@@ -67,6 +68,11 @@ export function modelSubject(spec: ModelSpec, factory: ModelFactory, hint: Model
   }
 }
 
+const modelFitted = async (s: ModelSubject) => {
+  const { model, out } = await s.fitted()
+  return { component: model, out }
+}
+
 const q = (o: Outputs, k: 'q05' | 'q50' | 'q95') => o[k]
 
 export const MODEL_CHECKS: readonly Check<ModelSubject>[] = [
@@ -108,37 +114,8 @@ export const MODEL_CHECKS: readonly Check<ModelSubject>[] = [
       assert.deepEqual(s.make().getConfig(), c)
     },
   },
-  {
-    name: 'determinism: one seed gives bit-identical predictions (fresh instances, refit, repeated predict)',
-    async run(s) {
-      const { model, out } = await s.fitted()
-      const other = s.make()
-      await other.fit(s.data.train)
-      assertSameOutputs(out, await other.predict(s.data.test), 'a second instance with the same seed')
-      assertSameOutputs(out, await model.predict(s.data.test), 'predicting twice with one fitted instance')
-      await other.fit(s.data.train)
-      assertSameOutputs(out, await other.predict(s.data.test), 'a refit of the same instance')
-    },
-  },
-  {
-    name: 'save → JSON + copied arrays → load: bit-identical predictions, unaffected by a later refit',
-    async run(s) {
-      const m = s.make()
-      await m.fit(s.data.train)
-      const before = await m.predict(s.data.test)
-      const saved = m.save()
-      const trip = roundTrip(saved)
-      const direct = s.make(trip.config.seed)
-      direct.load(trip)
-      assertSameOutputs(before, await direct.predict(s.data.test), 'load() into a fresh instance')
-      assertSameOutputs(before, await s.restore(roundTrip(saved)).predict(s.data.test), 'restoreComponent()')
-      // the saved arrays must be a snapshot, not the live weights
-      await m.fit({ ...s.data.train, y: { label: s.data.train.y.label.map((v) => 1 - v), ret: s.data.train.y.ret.map((v) => -v) } })
-      const late = s.make(saved.config.seed)
-      late.load(saved)
-      assertSameOutputs(before, await late.predict(s.data.test), 'loading the saved object after the original was refitted')
-    },
-  },
+  determinismCheck<ModelSubject>(modelFitted),
+  saveLoadCheck<ModelSubject>((s) => ({ ...s.data.train, y: { label: s.data.train.y.label.map((v) => 1 - v), ret: s.data.train.y.ret.map((v) => -v) } })),
   {
     name: 'NaN/Inf input: fit and predict throw E_NAN_INPUT naming the row and column',
     async run(s) {
@@ -171,13 +148,7 @@ export const MODEL_CHECKS: readonly Check<ModelSubject>[] = [
       }
     },
   },
-  {
-    name: 'not fitted: predict and save throw E_NOT_FITTED',
-    async run(s) {
-      await expectCode('predict before fit', () => s.make().predict(s.data.test), 'E_NOT_FITTED')
-      await expectCode('save before fit', () => s.make().save(), 'E_NOT_FITTED')
-    },
-  },
+  notFittedCheck<ModelSubject>(),
   {
     name: 'cancellation: an aborted fit or predict throws E_CANCELLED; a fit aborted mid-way leaves no model',
     async run(s) {
