@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict'
 import type { Component, FitData, Outputs, SavedComponent, Targets, Tensor } from '../../contracts/component.ts'
+import { OUTPUT_RANGES } from '../../contracts/outputs.ts'
+import type { AnyOutputName } from '../../contracts/outputs.ts'
 import { assertSameOutputs, expectCode, roundTrip } from './checks.ts'
 import type { Check } from './checks.ts'
 
@@ -121,5 +123,24 @@ export function ownRowsCheck<S extends CommonSubject & { data: { train: FitData 
       assert.deepEqual(roundTrip(other.save()).state, roundTrip(component.save()).state, 'saved state differs when the buffer beyond the fit rows changes')
       assertSameOutputs(out, await other.predict(s.data.test), 'fit on views with perturbed tails')
     },
+  }
+}
+
+/**
+ * The instance's outputs are a non-empty subset of the spec's, predictions carry exactly those,
+ * one finite value per row within OUTPUT_RANGES. (Ordering of quantiles is each battery's own.)
+ */
+export function assertDeclaredOutputs(outputs: readonly AnyOutputName[], specOutputs: readonly AnyOutputName[], out: Outputs, n: number): void {
+  assert.ok(outputs.length > 0 && outputs.every((o) => specOutputs.includes(o)), `instance outputs [${outputs.join(', ')}] are not a non-empty subset of spec.outputs`)
+  assert.deepEqual(Object.keys(out).sort(), [...outputs].sort(), 'predictions differ from the instance\'s declared outputs')
+  for (const name of outputs) {
+    const col = out[name]!
+    assert.equal(col.length, n, `'${name}' has ${col.length} values for ${n} rows`)
+    const [lo, hi] = OUTPUT_RANGES[name]
+    for (let i = 0; i < n; i++) {
+      const v = col[i]
+      assert.ok(Number.isFinite(v), `'${name}' is ${v} at row ${i}`)
+      assert.ok((lo === null || v >= lo) && (hi === null || v <= hi), `'${name}' = ${v} at row ${i} is outside [${lo ?? '-∞'}, ${hi ?? '∞'}]`)
+    }
   }
 }

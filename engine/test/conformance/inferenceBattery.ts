@@ -9,7 +9,7 @@ import { createRng } from '../../data/rng.ts'
 import { ece } from '../../inference/metrics/index.ts'
 import { expectCode, withValue } from './checks.ts'
 import type { Check } from './checks.ts'
-import { cancellationCheck, determinismCheck, notFittedCheck, ownRowsCheck, saveLoadCheck } from './commonChecks.ts'
+import { assertDeclaredOutputs, cancellationCheck, determinismCheck, notFittedCheck, ownRowsCheck, saveLoadCheck } from './commonChecks.ts'
 // conformance.test.ts imports the models only; the inference battery brings its own registrations
 import '../../inference/index.ts'
 
@@ -191,18 +191,7 @@ export const INFERENCE_CHECKS: readonly Check<InferenceSubject>[] = [
     async run(s) {
       const { out } = await s.fitted()
       const n = s.data.test.shape[0]
-      assert.ok(s.outputs.length > 0 && s.outputs.every((o) => s.spec.outputs.includes(o)), `instance outputs [${s.outputs.join(', ')}] are not a non-empty subset of spec.outputs`)
-      assert.deepEqual(Object.keys(out).sort(), [...s.outputs].sort(), 'predictions differ from the instance\'s declared outputs')
-      for (const name of s.outputs) {
-        const col = out[name]!
-        assert.equal(col.length, n, `'${name}' has ${col.length} values for ${n} rows`)
-        const [lo, hi] = OUTPUT_RANGES[name]
-        for (let i = 0; i < n; i++) {
-          const v = col[i]
-          assert.ok(Number.isFinite(v), `'${name}' is ${v} at row ${i}`)
-          assert.ok((lo === null || v >= lo) && (hi === null || v <= hi), `'${name}' = ${v} at row ${i} is outside [${lo ?? '-∞'}, ${hi ?? '∞'}]`)
-        }
-      }
+      assertDeclaredOutputs(s.outputs, s.spec.outputs, out, n)
       if (out.q05 && out.q95) for (let i = 0; i < n; i++) assert.ok(out.q05[i] <= out.q95[i], `q05 > q95 at row ${i}: ${out.q05[i]} > ${out.q95[i]}`)
     },
   },

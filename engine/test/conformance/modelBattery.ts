@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict'
-import { OUTPUT_RANGES } from '../../contracts/outputs.ts'
 import type { OutputName } from '../../contracts/outputs.ts'
 import type { Component, Outputs, SavedComponent } from '../../contracts/component.ts'
 import type { ModelSpec } from '../../contracts/specs.ts'
 import type { ModelFactory } from '../../registry/index.ts'
 import { restoreComponent } from '../../registry/index.ts'
 import { assertSameOutputs, expectCode, withValue } from './checks.ts'
-import { determinismCheck, notFittedCheck, saveLoadCheck } from './commonChecks.ts'
+import { assertDeclaredOutputs, determinismCheck, notFittedCheck, saveLoadCheck } from './commonChecks.ts'
 import type { Check } from './checks.ts'
 import { DEFAULT_DATA, modelData } from './modelData.ts'
 import type { ModelData } from './modelData.ts'
@@ -81,18 +80,7 @@ export const MODEL_CHECKS: readonly Check<ModelSubject>[] = [
     async run(s) {
       const { out } = await s.fitted()
       const n = s.data.test.shape[0]
-      assert.ok(s.outputs.length > 0 && s.outputs.every((o) => s.spec.outputs.includes(o)), `instance outputs [${s.outputs.join(', ')}] are not a non-empty subset of spec.outputs`)
-      assert.deepEqual(Object.keys(out).sort(), [...s.outputs].sort(), 'predictions differ from the instance\'s declared outputs')
-      for (const name of s.outputs) {
-        const col = out[name]!
-        assert.equal(col.length, n, `'${name}' has ${col.length} values for ${n} rows`)
-        const [lo, hi] = OUTPUT_RANGES[name]
-        for (let i = 0; i < n; i++) {
-          const v = col[i]
-          assert.ok(Number.isFinite(v), `'${name}' is ${v} at row ${i}`)
-          assert.ok((lo === null || v >= lo) && (hi === null || v <= hi), `'${name}' = ${v} at row ${i} is outside [${lo ?? '-∞'}, ${hi ?? '∞'}]`)
-        }
-      }
+      assertDeclaredOutputs(s.outputs, s.spec.outputs, out, n)
       const chain = (['q05', 'q50', 'q95'] as const).filter((k) => s.outputs.includes(k))
       for (let a = 0; a + 1 < chain.length; a++) {
         const lo = q(out, chain[a])!
