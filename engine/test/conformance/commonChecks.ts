@@ -144,3 +144,14 @@ export function assertDeclaredOutputs(outputs: readonly AnyOutputName[], specOut
     }
   }
 }
+
+/** One instance fitted on first use and shared by a subject's read-only checks (fitting is the slow part). */
+export function memoFitted<C extends Component>(make: () => C, train: FitData, test: Tensor): () => Promise<{ c: C; out: Outputs }> {
+  let memo: Promise<{ c: C; out: Outputs }> | undefined
+  return () =>
+    (memo ??= (async () => {
+      const c = make()
+      await c.fit(train)
+      return { c, out: await c.predict(test) }
+    })())
+}

@@ -9,7 +9,7 @@ import { createRng } from '../../data/rng.ts'
 import { logLoss } from '../../inference/metrics/index.ts'
 import { assertSameOutputs, expectCode, withValue } from './checks.ts'
 import type { Check } from './checks.ts'
-import { cancellationCheck, determinismCheck, notFittedCheck, ownRowsCheck, saveLoadCheck } from './commonChecks.ts'
+import { cancellationCheck, determinismCheck, memoFitted, notFittedCheck, ownRowsCheck, saveLoadCheck } from './commonChecks.ts'
 // conformance.test.ts imports the models only; the ensemble battery brings its own registrations
 import '../../ensembles/index.ts'
 
@@ -182,19 +182,13 @@ export function ensembleSubject(spec: EnsembleSpec, factory: EnsembleFactory, hi
   const params = { ...(hint.params ?? {}) }
   const make = (s = 31) => factory(params, { seed: s, paramPath: `conformance.${spec.name}.params` })
   const data = ensembleData(hint, make().outputs)
-  let memo: Promise<{ c: Component<EnsembleSpec>; out: Outputs }> | undefined
   return {
     spec,
     outputs: make().outputs,
     data,
     make,
     restore,
-    fitted: () =>
-      (memo ??= (async () => {
-        const c = make()
-        await c.fit(data.train)
-        return { c, out: await c.predict(data.test) }
-      })()),
+    fitted: memoFitted(() => make(), data.train, data.test),
   }
 }
 

@@ -9,7 +9,7 @@ import { createRng } from '../../data/rng.ts'
 import { ece } from '../../inference/metrics/index.ts'
 import { expectCode, withValue } from './checks.ts'
 import type { Check } from './checks.ts'
-import { assertDeclaredOutputs, cancellationCheck, determinismCheck, notFittedCheck, ownRowsCheck, saveLoadCheck } from './commonChecks.ts'
+import { assertDeclaredOutputs, cancellationCheck, determinismCheck, memoFitted, notFittedCheck, ownRowsCheck, saveLoadCheck } from './commonChecks.ts'
 // conformance.test.ts imports the models only; the inference battery brings its own registrations
 import '../../inference/index.ts'
 
@@ -162,19 +162,13 @@ export function inferenceSubject(spec: InferenceSpec, factory: InferenceFactory,
   const seed = 23
   const data = inferenceData(spec, hint)
   const make = (s = seed) => factory(params, { seed: s, paramPath: `conformance.${spec.name}.params` })
-  let memo: Promise<{ c: Component<InferenceSpec>; out: Outputs }> | undefined
   return {
     spec,
     outputs: make().outputs,
     data,
     make,
     restore,
-    fitted: () =>
-      (memo ??= (async () => {
-        const c = make()
-        await c.fit(data.train)
-        return { c, out: await c.predict(data.test) }
-      })()),
+    fitted: memoFitted(() => make(), data.train, data.test),
   }
 }
 
