@@ -1,7 +1,7 @@
 import { FactoryError } from '../../contracts/errors.ts'
 import { defineParams } from '../../contracts/params.ts'
 import type { ModelSpec } from '../../contracts/specs.ts'
-import type { FitData, FloatArray, JsonObject, JsonValue, NumericArray, Outputs, Tensor } from '../../contracts/component.ts'
+import type { FitData, JsonObject, JsonValue, NumericArray, Outputs, Tensor } from '../../contracts/component.ts'
 import { BaseComponent } from '../../registry/component.ts'
 import type { PluginState, RunContext } from '../../registry/component.ts'
 import { registerModel } from '../../registry/index.ts'
