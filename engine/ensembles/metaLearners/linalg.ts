@@ -1,3 +1,4 @@
+import { choleskySolveNeg } from '../../models/tabular/logisticSolver.ts'
 /**
  * The small dense algebra the meta-learners share. Meta-feature counts are tiny (members ×
  * outputs + regimes, rarely above 20), so everything past one pass over the rows works on f × f
@@ -54,33 +55,12 @@ export function centredGram(
   return { G, c }
 }
 
-/** Solve A z = b for symmetric positive definite A (m × m) by Cholesky; undefined if A is not PD. */
+/** Solve A z = b for symmetric positive definite A (m × m) by Cholesky; undefined if A is not PD.
+ *  The factorisation is the logistic solver's (negating b twice is exact). */
 export function choleskySolve(A: Float64Array, b: Float64Array, m: number): Float64Array | undefined {
-  const L = new Float64Array(m * m)
-  for (let j = 0; j < m; j++) {
-    let d = A[j * m + j]
-    for (let k = 0; k < j; k++) d -= L[j * m + k] * L[j * m + k]
-    if (!(d > 0)) return undefined
-    const ljj = Math.sqrt(d)
-    L[j * m + j] = ljj
-    for (let i = j + 1; i < m; i++) {
-      let v = A[i * m + j]
-      for (let k = 0; k < j; k++) v -= L[i * m + k] * L[j * m + k]
-      L[i * m + j] = v / ljj
-    }
-  }
+  const negB = Float64Array.from(b, (v) => -v)
   const z = new Float64Array(m)
-  for (let i = 0; i < m; i++) {
-    let v = b[i]
-    for (let k = 0; k < i; k++) v -= L[i * m + k] * z[k]
-    z[i] = v / L[i * m + i]
-  }
-  for (let i = m - 1; i >= 0; i--) {
-    let v = z[i]
-    for (let k = i + 1; k < m; k++) v -= L[k * m + i] * z[k]
-    z[i] = v / L[i * m + i]
-  }
-  return z
+  return choleskySolveNeg(A, negB, m, new Float64Array(m * m), z) ? z : undefined
 }
 
 export const softThreshold = (v: number, t: number): number => (v > t ? v - t : v < -t ? v + t : 0)

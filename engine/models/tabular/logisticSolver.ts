@@ -195,7 +195,7 @@ function accumulateBlock(hess: Float64Array, xt: Float64Array, hxt: Float64Array
 }
 
 /** Solve A d = −g for symmetric positive definite A (m×m) by Cholesky; false if A is not PD. */
-function choleskySolveNeg(A: Float64Array, g: Float64Array, m: number, L: Float64Array, out: Float64Array): boolean {
+export function choleskySolveNeg(A: Float64Array, g: Float64Array, m: number, L: Float64Array, out: Float64Array): boolean {
   for (let j = 0; j < m; j++) {
     let d = A[j * m + j]
     for (let k = 0; k < j; k++) d -= L[j * m + k] * L[j * m + k]
